@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Quick start on Debian 12 as root: installs the packages, builds phiguard,
+# creates a local CA on first run and runs the proxy on 127.0.0.1:3128 with the
+# embedded default policy. Extra arguments go to `phiguard run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash deploy/install-deps.sh
+cmake -S . -B build/quickstart -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DPHIGUARD_BUILD_TESTS=OFF -DPHIGUARD_BUILD_BENCH=OFF >/dev/null
+cmake --build build/quickstart -j"$(nproc)"
+exec build/quickstart/proxy/phiguard run --listen 127.0.0.1:3128 "$@"
