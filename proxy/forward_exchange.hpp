@@ -1,0 +1,63 @@
+#pragma once
+#include <array>
+#include <memory>
+#include <optional>
+
+#include "proxy/request_target.hpp"
+#include "proxy/session.hpp"
+#include "proxy/upstream_connect.hpp"
+
+namespace phiguard::proxy {
+
+/// One proxied request and its response. The request head is rewritten for
+/// the origin (origin-form target, Host, hop-by-hop fields out, Via in), then
+/// head and body stream to the origin through a 16 KiB buffer, and the
+/// response streams back the same way: memory per request is bounded whatever
+/// the body sizes. Errors before the response starts become a 502/504 that
+/// names the cause; after that the client connection is closed, since a
+/// half-sent response cannot be repaired.
+class forward_exchange : public std::enable_shared_from_this<forward_exchange> {
+public:
+    forward_exchange(std::shared_ptr<session> s, request_target target);
+    void run();
+
+private:
+    void prepare_request();
+    void acquire(bool allow_pooled);
+    void on_connected(connect_result result);
+    void do_write_head();
+    void on_write_head(error_code ec, std::size_t bytes);
+    void on_continue_sent(error_code ec, std::size_t bytes);
+    void do_read_request_body();
+    void on_read_request_body(error_code ec, std::size_t bytes);
+    void do_write_request_body();
+    void on_write_request_body(error_code ec, std::size_t bytes);
+    void do_read_response_head();
+    void on_read_response_head(error_code ec, std::size_t bytes);
+    void do_write_response_head();
+    void on_write_response_head(error_code ec, std::size_t bytes);
+    void do_read_response_body();
+    void on_read_response_body(error_code ec, std::size_t bytes);
+    void do_write_response_body();
+    void on_write_response_body(error_code ec, std::size_t bytes);
+    void finish();
+    bool can_retry(error_code ec) const;
+    void fail(http::status status, const std::string& message);
+    void abort();
+
+    std::shared_ptr<session> session_;
+    request_target target_;
+    upstream_target upstream_;
+    std::unique_ptr<upstream_conn> up_;
+    std::optional<http::request_serializer<http::buffer_body>> req_sr_;
+    std::optional<http::response_parser<http::buffer_body>> res_parser_;
+    std::optional<http::response_serializer<http::buffer_body>> res_sr_;
+    std::array<char, 16384> buf_{};
+    bool expect_continue_ = false;
+    bool body_sent_ = false;  ///< some request body bytes went upstream
+    bool retried_ = false;
+    bool client_keep_alive_ = true;
+    bool response_has_body_ = false;
+};
+
+}  // namespace phiguard::proxy

@@ -1,0 +1,34 @@
+#pragma once
+#include <cstdio>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+namespace phiguard::proxy {
+
+/// An append-only line log shared by all io threads. Each write is one whole
+/// line under a lock and flushed, so lines never interleave and nothing sits
+/// in a buffer when the process dies. reopen() serves log rotation (SIGUSR1).
+/// Path "-" writes to stdout.
+class log_file {
+public:
+    explicit log_file(std::string path);  ///< throws std::runtime_error if unopenable
+    ~log_file();
+    log_file(const log_file&) = delete;
+    log_file& operator=(const log_file&) = delete;
+
+    void write(std::string_view line);
+    /// Opens the path afresh (after logrotate moved the old file away).
+    /// Returns false and keeps writing to the old file when that fails.
+    bool reopen();
+    const std::string& path() const { return path_; }
+
+private:
+    std::FILE* open() const;
+
+    std::string path_;
+    std::mutex mutex_;
+    std::FILE* file_ = nullptr;
+};
+
+}  // namespace phiguard::proxy

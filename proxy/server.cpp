@@ -1,0 +1,111 @@
+#include "proxy/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <thread>
+
+#include "policy/config/net_syntax.hpp"
+
+namespace phiguard::proxy {
+
+server::server(std::shared_ptr<proxy_context> ctx)
+    : ctx_(std::move(ctx)), signals_(control_), drain_timer_(control_) {}
+
+server::~server() {
+    shutdown_workers();
+}
+
+void server::start() {
+    auto threads = ctx_->run().threads;
+    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned i = 0; i < threads; ++i)
+        workers_.push_back(std::make_unique<worker>(ctx_->run().upstream));
+    for (const auto& text : ctx_->run().listen) {
+        auto hp = policy::parse_host_port(text);
+        if (!hp) throw std::runtime_error("invalid listen address '" + text + "'");
+        error_code ec;
+        auto address = net::ip::make_address(hp->host, ec);
+        if (ec) throw std::runtime_error("listen address '" + text + "' must be an IP address");
+        auto l = std::make_shared<listener>(control_, workers_, ctx_);
+        try {
+            l->open(tcp::endpoint(address, hp->port));
+        } catch (const boost::system::system_error& e) {
+            throw std::runtime_error("cannot listen on " + text + ": " + e.code().message());
+        }
+        auto ep = l->local_endpoint();
+        auto shown =
+            ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string();
+        spdlog::info("listening on {}:{}", shown, ep.port());
+        listeners_.push_back(std::move(l));
+    }
+    for (auto& w : workers_) w->start();
+    for (auto& l : listeners_) l->run();
+    signals_.add(SIGTERM);
+    signals_.add(SIGINT);
+    signals_.add(SIGUSR1);
+    wait_signals();
+}
+
+int server::run() {
+    control_.run();
+    shutdown_workers();
+    spdlog::info("stopped{}", aborted_ ? " (drain deadline reached; connections cut)" : "");
+    return 0;
+}
+
+void server::wait_signals() {
+    signals_.async_wait([this](error_code ec, int signo) { on_signal(ec, signo); });
+}
+
+void server::on_signal(error_code ec, int signo) {
+    if (ec) return;
+    if (signo == SIGUSR1) {
+        auto* file = ctx_->access.file();
+        if (file && !file->reopen()) spdlog::error("could not reopen {}", file->path());
+        spdlog::info("logs reopened");
+        return wait_signals();
+    }
+    if (ctx_->draining.load()) {
+        spdlog::warn("second stop signal: exiting now");
+        aborted_ = true;
+        for (auto& w : workers_) w->post_abort();
+        control_.stop();
+        return;
+    }
+    begin_drain();
+    wait_signals();
+}
+
+void server::begin_drain() {
+    spdlog::info("stop requested: no new connections; draining for up to {} ms",
+                 ctx_->run().limits.drain_timeout.count());
+    ctx_->draining.store(true);
+    for (auto& l : listeners_) l->close();
+    for (auto& w : workers_) w->post_drain();
+    drain_deadline_ = std::chrono::steady_clock::now() + ctx_->run().limits.drain_timeout;
+    check_drained();
+}
+
+void server::check_drained() {
+    if (ctx_->counters.active_connections.load() == 0) return control_.stop();
+    if (std::chrono::steady_clock::now() >= drain_deadline_) {
+        if (aborted_) return control_.stop();  // cut, and still not gone: stop anyway
+        aborted_ = true;
+        for (auto& w : workers_) w->post_abort();
+        // Give the cut connections a moment to unwind on their threads.
+        drain_deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    }
+    drain_timer_.expires_after(std::chrono::milliseconds(20));
+    drain_timer_.async_wait([this](error_code ec) {
+        if (!ec) check_drained();
+    });
+}
+
+void server::shutdown_workers() {
+    for (auto& w : workers_) w->stop();
+    for (auto& w : workers_) w->join();
+    workers_.clear();
+}
+
+}  // namespace phiguard::proxy

@@ -1,0 +1,46 @@
+// CONNECT handling of a session: port policy, then a byte tunnel (or, with
+// interception on, TLS termination that feeds the same request loop).
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "proxy/session.hpp"
+#include "proxy/tunnel.hpp"
+
+namespace phiguard::proxy {
+
+void session::handle_connect(const request_target& target) {
+    const auto& ports = ctx_->run().upstream.connect_ports;
+    if (std::find(ports.begin(), ports.end(), target.port) == ports.end())
+        return reply(http::status::forbidden,
+                     "CONNECT to port " + std::to_string(target.port) +
+                         " is not allowed (upstream.connect_ports)",
+                     false);
+    upstream_target where{target.host, target.port, false};
+    auto self = shared_from_this();
+    std::make_shared<upstream_connect>(client_.get_executor(), ctx_, where,
+                                       [self, target](connect_result result) {
+                                           self->on_connect_upstream(target, std::move(result));
+                                       })
+        ->run();
+}
+
+void session::on_connect_upstream(request_target target, connect_result result) {
+    if (!result.conn) {
+        spdlog::info("{}: CONNECT {}:{} failed: {}", client_address_, target.host, target.port,
+                     result.message);
+        return reply(result.status, result.message, false);
+    }
+    record_.status = 200;
+    // Bytes the client sent after the CONNECT head belong to the tunnel.
+    std::string early(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    buffer_.consume(buffer_.size());
+    moved_out_ = true;
+    home_.detach(this);
+    auto t = std::make_shared<tunnel>(home_, ctx_, std::move(client_), std::move(result.conn),
+                                      std::move(early), std::move(record_));
+    record_ = access_record{};
+    t->run();
+}
+
+}  // namespace phiguard::proxy
