@@ -99,6 +99,25 @@ void session::on_head(std::size_t head_size) {
 std::optional<request_target> session::target_of_request() {
     auto& req = parser_->get();
     std::string_view target = req.target();
+    if (intercepted_) {
+        // Inside an intercepted tunnel requests are origin-form and go to the
+        // CONNECT destination; a Host naming another site is refused, since
+        // the policy classified the tunnel by its CONNECT name.
+        if (target.empty() || target.front() != '/') {
+            reply(http::status::bad_request,
+                  "bad request: expected an origin-form target inside the TLS tunnel", false);
+            return std::nullopt;
+        }
+        request_target t = *intercepted_;
+        t.path = std::string(target);
+        auto host = req[http::field::host];
+        if (!host.empty() && !host_matches(t, host)) {
+            reply(http::status::bad_request,
+                  "bad request: Host header disagrees with the CONNECT destination", false);
+            return std::nullopt;
+        }
+        return t;
+    }
     if (target.empty() || target.front() == '/' || target.front() == '*') {
         reply(http::status::bad_request,
               "this is a forward proxy, not a web server: configure it as your HTTP "
@@ -167,6 +186,20 @@ void session::on_reply_written(bool keep_alive, error_code ec, std::size_t) {
     next_request(keep_alive);
 }
 
+void session::graceful_close() {
+    if (closed_) return;
+    if (client_.is_tls()) {
+        // close_notify tells the client the response ended on purpose.
+        client_.tcp().expires_after(std::chrono::seconds(1));
+        return client_.tls().async_shutdown(
+            [self = shared_from_this()](error_code) { self->close(); });
+    }
+    // Half-close first so the client reads our last response before EOF.
+    error_code ignored;
+    client_.tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    close();
+}
+
 void session::exchange_done(bool keep_alive) {
     next_request(keep_alive);
 }
@@ -175,12 +208,7 @@ void session::next_request(bool keep_alive) {
     if (!record_.method.empty()) ctx_->access.write(record_);
     record_ = access_record{};
     parser_.reset();
-    if (!keep_alive || ctx_->draining.load() || closed_) {
-        // Half-close first so the client reads our last response before EOF.
-        error_code ignored;
-        client_.tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
-        return close();
-    }
+    if (!keep_alive || ctx_->draining.load() || closed_) return graceful_close();
     if (buffer_.size() > 0) {
         start_head();  // a pipelined request is already here
     } else {

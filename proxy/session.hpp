@@ -57,6 +57,16 @@ private:
     // CONNECT (session_connect.cpp)
     void handle_connect(const request_target& target);
     void on_connect_upstream(request_target target, connect_result result);
+    bool should_intercept(const request_target& target) const;
+
+    // TLS interception (session_intercept.cpp)
+    void start_intercept(const request_target& target);
+    void on_established(error_code ec, std::size_t bytes);
+    void do_peek_hello();
+    void on_peek_hello(error_code ec, std::size_t bytes);
+    void do_tls_handshake();
+    void on_tls_handshake(error_code ec, std::size_t used);
+    void graceful_close();
 
     worker& home_;
     std::shared_ptr<const proxy_context> ctx_;
@@ -70,6 +80,9 @@ private:
     bool waiting_idle_ = false;  ///< keep-alive wait, nothing of a new request yet
     bool closed_ = false;
     bool moved_out_ = false;  ///< the client stream now belongs to a tunnel
+    /// Set once a CONNECT is intercepted: the origin every decrypted request
+    /// on this connection goes to.
+    std::optional<request_target> intercepted_;
 };
 
 }  // namespace phiguard::proxy

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "policy/destinations/domain.hpp"
 #include "proxy/session.hpp"
 #include "proxy/tunnel.hpp"
 
@@ -16,6 +17,7 @@ void session::handle_connect(const request_target& target) {
                      "CONNECT to port " + std::to_string(target.port) +
                          " is not allowed (upstream.connect_ports)",
                      false);
+    if (should_intercept(target)) return start_intercept(target);
     upstream_target where{target.host, target.port, false};
     auto self = shared_from_this();
     std::make_shared<upstream_connect>(client_.get_executor(), ctx_, where,
@@ -23,6 +25,13 @@ void session::handle_connect(const request_target& target) {
                                            self->on_connect_upstream(target, std::move(result));
                                        })
         ->run();
+}
+
+bool session::should_intercept(const request_target& target) const {
+    if (!ctx_->intercept_tls || intercepted_) return false;
+    for (const auto& pattern : ctx_->cfg.tls.no_intercept)
+        if (policy::domain_matches(target.host, pattern)) return false;
+    return true;
 }
 
 void session::on_connect_upstream(request_target target, connect_result result) {
