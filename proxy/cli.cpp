@@ -7,6 +7,7 @@
 
 #include "policy/config/loader.hpp"
 #include "proxy/cmd_ca.hpp"
+#include "proxy/cmd_inspect.hpp"
 #include "proxy/run_options.hpp"
 #include "proxy/version.hpp"
 
@@ -24,6 +25,10 @@ void add_run(CLI::App& app, run_options& o) {
     run->add_option("--allow-upstream", o.allow_upstream,
                     "CIDR exempt from the private/loopback destination guard (repeatable)");
     run->add_option("--access-log", o.access_log, "Access log file (JSON lines; - for stdout)");
+    run->add_option("--alert-log", o.alert_log,
+                    "Alert log (ECS JSON lines): a file, - for stdout, or syslog");
+    run->add_option("--mode", o.mode, "enforce (block) or monitor (log what would be blocked)")
+        ->check(CLI::IsMember({"enforce", "monitor"}));
     run->add_option("--threads", o.threads, "I/O threads (default: one per core)")
         ->check(CLI::Range(1u, 256u));
     run->add_option("--ca-dir", o.ca_dir, "Directory of the interception CA");
@@ -32,12 +37,14 @@ void add_run(CLI::App& app, run_options& o) {
                     "Extra CA file trusted for origins (repeatable)");
 }
 
-int check_config(const std::string& file) {
-    auto loaded = policy::load_config_file(file);
-    for (const auto& d : loaded.diagnostics) std::printf("%s\n", d.to_string().c_str());
-    if (!loaded.ok()) return 1;
-    std::printf("%s: ok\n", file.c_str());
-    return 0;
+void add_inspect_options(CLI::App* cmd, inspect_args& a) {
+    cmd->add_option("--config", a.config_file, "Policy file (default: the embedded policy)")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--url", a.url, "Absolute URL of the request")->required();
+    cmd->add_option("--method", a.method, "HTTP method")->capture_default_str();
+    cmd->add_option("--header", a.headers, "'Name: value' (repeatable)");
+    cmd->add_option("--body-file", a.body_file, "Request body")->check(CLI::ExistingFile);
+    cmd->add_flag("--json", a.json, "Print JSON");
 }
 
 }  // namespace
@@ -72,6 +79,13 @@ int cli_main(int argc, char** argv) {
     auto* check = app.add_subcommand("check-config", "Validate a policy file");
     check->add_option("file", config_file, "Policy file")->required();
 
+    inspect_args scan_args, explain_args;
+    auto* scan = app.add_subcommand("scan", "Show the destination and PHI findings of a request");
+    add_inspect_options(scan, scan_args);
+    auto* explain =
+        app.add_subcommand("explain", "Show the verdict for a request, the rule and the BAA");
+    add_inspect_options(explain, explain_args);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -88,7 +102,9 @@ int cli_main(int argc, char** argv) {
             key_type == "rsa-3072" ? certs::key_kind::rsa_3072 : certs::key_kind::ecdsa_p256,
             validity_days);
     if (ca_show->parsed()) return cmd_ca_show(ca_dir);
-    if (check->parsed()) return check_config(config_file);
+    if (check->parsed()) return cmd_check_config(config_file);
+    if (scan->parsed()) return cmd_scan(scan_args);
+    if (explain->parsed()) return cmd_explain(explain_args);
     std::cout << app.help();
     return 2;
 }

@@ -21,8 +21,15 @@ forward_exchange::forward_exchange(std::shared_ptr<session> s, request_target ta
 }
 
 void forward_exchange::run() {
-    prepare_request();
-    acquire(true);
+    auto& parser = session_->parser();
+    client_keep_alive_ = parser.keep_alive();
+    inspect_.emplace(session_->ctx()->policies.current(), target_, parser.get().base());
+    auto head_verdict = inspect_->decide();
+    // PHI in the request line or headers already decides a block: no need
+    // to ask for (or wait for) the body.
+    if (head_verdict.act == policy::action::block) return block(head_verdict);
+    if (!parser.is_done() && inspect_->wants_body()) return start_hold();
+    conclude(head_verdict);
 }
 
 void forward_exchange::prepare_request() {
@@ -31,9 +38,11 @@ void forward_exchange::prepare_request() {
     client_keep_alive_ = parser.keep_alive();
     // We answer 100-continue ourselves once the origin is reachable, so the
     // origin never sees Expect (it could not know we already answered).
-    expect_continue_ = iequals(req[http::field::expect], "100-continue") && !parser.is_done();
+    expect_continue_ =
+        !holding_ && iequals(req[http::field::expect], "100-continue") && !parser.is_done();
     req.erase(http::field::expect);
-    bool chunked = parser.chunked();
+    // A fully held body has a known length whatever its framing was.
+    bool chunked = parser.chunked() && !held_complete_;
     strip_hop_by_hop(req);
     if (!session_->ctx()->run().upstream.forwarded_for) req.erase("X-Forwarded-For");
     req.target(target_.path);
@@ -41,9 +50,10 @@ void forward_exchange::prepare_request() {
     add_via(req, req.version());
     req.version(11);
     if (chunked) req.chunked(true);
+    if (held_complete_) req.content_length(held_.size());
     req.body().data = nullptr;
     req.body().size = 0;
-    req.body().more = !parser.is_done();
+    req.body().more = !parser.is_done() || holding_;
 }
 
 void forward_exchange::acquire(bool allow_pooled) {
@@ -85,6 +95,14 @@ void forward_exchange::on_write_head(error_code ec, std::size_t) {
         return net::async_write(
             session_->client(), net::buffer(continue_line),
             beast::bind_front_handler(&forward_exchange::on_continue_sent, shared_from_this()));
+    }
+    if (holding_) {
+        // The held body goes first, in one write.
+        auto& body = session_->parser().get().body();
+        body.data = held_.data();
+        body.size = held_.size();
+        body.more = !held_complete_;
+        return do_write_request_body();
     }
     if (req_sr_->is_done()) return do_read_response_head();
     do_read_request_body();
@@ -167,7 +185,7 @@ void forward_exchange::do_read_response_head() {
 bool forward_exchange::can_retry(error_code ec) const {
     // A pooled connection the origin closed just as we reused it: safe to
     // try once more on a fresh one if no body byte was consumed.
-    if (!up_ || !up_->reused || retried_ || body_sent_) return false;
+    if (!up_ || !up_->reused || retried_ || (body_sent_ && !held_complete_)) return false;
     if (!session_->parser().is_done()) return false;
     return ec == net::error::eof || ec == http::error::end_of_stream ||
            ec == net::error::connection_reset || ec == net::error::broken_pipe;

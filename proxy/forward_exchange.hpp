@@ -3,6 +3,7 @@
 #include <memory>
 #include <optional>
 
+#include "proxy/inspection.hpp"
 #include "proxy/request_target.hpp"
 #include "proxy/session.hpp"
 #include "proxy/upstream_connect.hpp"
@@ -22,6 +23,17 @@ public:
     void run();
 
 private:
+    // Policy (forward_inspect.cpp): hold the body when the verdict may
+    // depend on it, then block, or log and forward.
+    void start_hold();
+    void on_hold_continue_sent(error_code ec, std::size_t bytes);
+    void do_hold_read();
+    void on_hold_read(error_code ec, std::size_t bytes);
+    void on_over_limit();
+    void conclude(const policy::verdict& v);
+    void block(const policy::verdict& v);
+    void alert(const policy::verdict& v, const std::string& incident);
+
     void prepare_request();
     void acquire(bool allow_pooled);
     void on_connected(connect_result result);
@@ -53,6 +65,10 @@ private:
     std::optional<http::response_parser<http::buffer_body>> res_parser_;
     std::optional<http::response_serializer<http::buffer_body>> res_sr_;
     std::array<char, 16384> buf_{};
+    std::optional<inspection> inspect_;
+    std::string held_;            ///< request body held for the scan
+    bool holding_ = false;        ///< held_ is what the origin gets first
+    bool held_complete_ = false;  ///< held_ is the whole body
     bool expect_continue_ = false;
     bool body_sent_ = false;  ///< some request body bytes went upstream
     bool retried_ = false;

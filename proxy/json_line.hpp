@@ -25,6 +25,8 @@ public:
 
     /// The object with a trailing newline.
     std::string str() const { return body_ + "}\n"; }
+    /// The object alone, to nest inside another with add_raw().
+    std::string object() const { return body_ + "}"; }
 
     static void escape(std::string& out, std::string_view text);
 

@@ -9,7 +9,8 @@ namespace phiguard::proxy {
 /// An append-only line log shared by all io threads. Each write is one whole
 /// line under a lock and flushed, so lines never interleave and nothing sits
 /// in a buffer when the process dies. reopen() serves log rotation (SIGUSR1).
-/// Path "-" writes to stdout.
+/// Path "-" writes to stdout, "" or "stderr" to stderr; "syslog" sends each line to syslog(3)
+/// (LOG_USER, tagged phiguard), where the local syslog daemon owns rotation.
 class log_file {
 public:
     explicit log_file(std::string path);  ///< throws std::runtime_error if unopenable
@@ -29,6 +30,7 @@ private:
     std::string path_;
     std::mutex mutex_;
     std::FILE* file_ = nullptr;
+    bool syslog_ = false;
 };
 
 }  // namespace phiguard::proxy

@@ -4,6 +4,8 @@
 
 #include "policy/config/config.hpp"
 #include "proxy/access_log.hpp"
+#include "proxy/alert_log.hpp"
+#include "proxy/policy_holder.hpp"
 #include "proxy/upstream_rules.hpp"
 
 namespace phiguard::proxy {
@@ -30,8 +32,15 @@ struct proxy_context {
     mutable proxy_counters counters;  // statistics, not state: updated through const refs
     std::atomic<bool> draining{false};
 
-    proxy_context(policy::config c, std::shared_ptr<log_file> access_file)
-        : cfg(std::move(c)), rules(cfg.run.upstream), access(std::move(access_file)) {}
+    alert_log alerts;
+    mutable policy_holder policies;  ///< swapped by reloads; read per request
+
+    proxy_context(policy::config c, std::shared_ptr<log_file> access_file,
+                  std::shared_ptr<log_file> alert_file)
+        : cfg(std::move(c)),
+          rules(cfg.run.upstream),
+          access(std::move(access_file)),
+          alerts(std::move(alert_file)) {}
 
     const policy::settings& run() const { return cfg.run; }
 };

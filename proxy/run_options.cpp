@@ -33,6 +33,11 @@ std::vector<std::string> apply_run_options(const run_options& o, policy::config&
     cfg.tls.upstream_ca.insert(cfg.tls.upstream_ca.end(), o.upstream_ca.begin(),
                                o.upstream_ca.end());
     if (o.access_log) cfg.run.access_log = *o.access_log;
+    if (o.alert_log) cfg.policy.alert_log = *o.alert_log;
+    if (o.mode == "monitor") cfg.mode = policy::config::enforcement::monitor;
+    if (o.mode == "enforce") cfg.mode = policy::config::enforcement::enforce;
+    if (o.mode && *o.mode != "monitor" && *o.mode != "enforce")
+        errors.push_back("--mode '" + *o.mode + "': expected enforce or monitor");
     if (o.threads) cfg.run.threads = *o.threads;
     if (o.ca_dir) cfg.tls.ca_dir = *o.ca_dir;
     if (o.no_intercept) cfg.tls.intercept = false;

@@ -52,9 +52,10 @@ int run_proxy(const run_options& options) {
         std::shared_ptr<log_file> access_file;
         if (!loaded.cfg.run.access_log.empty())
             access_file = std::make_shared<log_file>(loaded.cfg.run.access_log);
-        auto ctx = std::make_shared<proxy_context>(std::move(loaded.cfg), access_file);
+        auto alert_file = std::make_shared<log_file>(loaded.cfg.policy.alert_log);
+        auto ctx = std::make_shared<proxy_context>(std::move(loaded.cfg), access_file, alert_file);
         setup_tls(*ctx);
-        server srv(ctx);
+        server srv(ctx, options);
         srv.start();
         return srv.run();
     } catch (const std::exception& e) {

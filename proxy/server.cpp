@@ -9,14 +9,19 @@
 
 namespace phiguard::proxy {
 
-server::server(std::shared_ptr<proxy_context> ctx)
-    : ctx_(std::move(ctx)), signals_(control_), drain_timer_(control_) {}
+server::server(std::shared_ptr<proxy_context> ctx, run_options options)
+    : ctx_(std::move(ctx)),
+      signals_(control_),
+      drain_timer_(control_),
+      reloader_(control_, ctx_, std::move(options)) {}
 
 server::~server() {
+    reloader_.stop();
     shutdown_workers();
 }
 
 void server::start() {
+    reloader_.build_initial();
     auto threads = ctx_->run().threads;
     if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
     for (unsigned i = 0; i < threads; ++i)
@@ -44,6 +49,8 @@ void server::start() {
     signals_.add(SIGTERM);
     signals_.add(SIGINT);
     signals_.add(SIGUSR1);
+    signals_.add(SIGHUP);
+    reloader_.watch();
     wait_signals();
 }
 
@@ -61,9 +68,14 @@ void server::wait_signals() {
 void server::on_signal(error_code ec, int signo) {
     if (ec) return;
     if (signo == SIGUSR1) {
-        auto* file = ctx_->access.file();
-        if (file && !file->reopen()) spdlog::error("could not reopen {}", file->path());
+        for (auto* file : {ctx_->access.file(), ctx_->alerts.file()})
+            if (file && !file->reopen())
+                spdlog::error("could not reopen {}; still writing to the old file", file->path());
         spdlog::info("logs reopened");
+        return wait_signals();
+    }
+    if (signo == SIGHUP) {
+        reloader_.reload("SIGHUP");
         return wait_signals();
     }
     if (ctx_->draining.load()) {
@@ -83,6 +95,7 @@ void server::begin_drain() {
     ctx_->draining.store(true);
     for (auto& l : listeners_) l->close();
     for (auto& w : workers_) w->post_drain();
+    reloader_.stop();
     drain_deadline_ = std::chrono::steady_clock::now() + ctx_->run().limits.drain_timeout;
     check_drained();
 }

@@ -4,6 +4,7 @@
 
 #include "proxy/beast.hpp"
 #include "proxy/listener.hpp"
+#include "proxy/policy_reloader.hpp"
 #include "proxy/proxy_context.hpp"
 #include "proxy/worker.hpp"
 
@@ -11,14 +12,16 @@ namespace phiguard::proxy {
 
 /// The running proxy: N workers (one io thread each), the listeners on a
 /// control io_context, and the signals that steer the process:
-/// SIGTERM/SIGINT drain and exit, SIGUSR1 reopens the logs.
+/// SIGTERM/SIGINT drain and exit, SIGHUP reloads the policy, SIGUSR1 reopens
+/// the logs.
 class server {
 public:
-    explicit server(std::shared_ptr<proxy_context> ctx);
+    server(std::shared_ptr<proxy_context> ctx, run_options options);
     ~server();
 
-    /// Binds every listen address (throws naming the address) and starts the
-    /// workers. Logs "listening on ADDR:PORT" for each.
+    /// Compiles the policy, binds every listen address (throws naming the
+    /// address or the policy error) and starts the workers. Logs
+    /// "listening on ADDR:PORT" for each.
     void start();
     /// Runs until a drain completes; returns the process exit code.
     int run();
@@ -38,6 +41,7 @@ private:
     bool aborted_ = false;
     std::vector<std::unique_ptr<worker>> workers_;
     std::vector<std::shared_ptr<listener>> listeners_;
+    policy_reloader reloader_;
 };
 
 }  // namespace phiguard::proxy

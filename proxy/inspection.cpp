@@ -1,0 +1,75 @@
+#include "proxy/inspection.hpp"
+
+#include "policy/decision/baa.hpp"
+#include "policy/destinations/category.hpp"
+
+namespace phiguard::proxy {
+
+inspection::inspection(std::shared_ptr<const policy::engine> engine, const request_target& target,
+                       const http::request_header<>& head)
+    : engine_(std::move(engine)),
+      target_(target),
+      method_(head.method_string()),
+      user_agent_(head[http::field::user_agent]),
+      scan_(engine_->detectors()) {
+    classified_ = engine_->classify(target_.host, target_.path, policy::today_utc());
+    // The request line as the origin would see it, with scheme and host, so
+    // detectors see URLs the way trackers build them.
+    auto url = target_.scheme + "://" + target_.host_header() + target_.path;
+    scan_.scan_target(method_, url);
+    bytes_scanned_ += url.size();
+    for (const auto& field : head) {
+        scan_.scan_header(field.name_string(), field.value());
+        bytes_scanned_ += field.name_string().size() + field.value().size();
+    }
+    wants_body_ = engine_->needs_body(classified_, method_);
+}
+
+void inspection::begin_body(std::string_view content_type, std::string_view content_encoding) {
+    scan_.begin_body(content_type, content_encoding);
+}
+
+void inspection::body(std::string_view chunk) {
+    scan_.body(chunk);
+    bytes_scanned_ += chunk.size();
+}
+
+void inspection::end_body() {
+    scan_.end_body();
+}
+
+policy::verdict inspection::decide() const {
+    return engine_->decide(classified_, method_, scan_.findings());
+}
+
+alert_event inspection::make_alert(const policy::verdict& v, const std::string& client,
+                                   const std::string& incident_id) const {
+    alert_event e;
+    e.incident_id = incident_id;
+    e.configured = std::string(policy::to_string(v.configured));
+    e.action = v.act == policy::action::block ? "block"
+               : v.would_block()              ? "would_block"
+                                              : std::string(policy::to_string(v.act));
+    e.rule_id = v.rule_id;
+    e.rule_name = v.rule_description;
+    e.mode = engine_->monitor() ? "monitor" : "enforce";
+    e.client_ip = client;
+    e.method = method_;
+    e.host = target_.host;
+    e.port = target_.port;
+    e.path = std::string(target_.path_only());
+    e.user_agent = user_agent_;
+    e.organization = classified_.organization;
+    e.category = std::string(policy::to_string(classified_.cat));
+    e.registrable_domain = classified_.dest.registrable_domain;
+    e.tracker = classified_.tracker;
+    e.third_party = classified_.third_party;
+    e.baa_status = std::string(policy::to_string(classified_.baa));
+    if (classified_.entry && classified_.entry->baa)
+        e.baa_reference = classified_.entry->baa->reference;
+    e.policy_generation = engine_->generation();
+    e.findings = scan_.findings();
+    return e;
+}
+
+}  // namespace phiguard::proxy

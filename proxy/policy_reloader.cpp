@@ -1,0 +1,101 @@
+#include "proxy/policy_reloader.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "policy/config/loader.hpp"
+
+namespace phiguard::proxy {
+
+policy_reloader::policy_reloader(net::io_context& control, std::shared_ptr<proxy_context> ctx,
+                                 run_options options)
+    : control_(control),
+      poll_timer_(control),
+      ctx_(std::move(ctx)),
+      options_(std::move(options)),
+      seen_(mtime()) {}
+
+policy_reloader::~policy_reloader() {
+    stop();
+}
+
+void policy_reloader::stop() {
+    poll_timer_.cancel();
+    compile_pool_.join();
+}
+
+void policy_reloader::build_initial() {
+    auto start = std::chrono::steady_clock::now();
+    auto engine = policy::engine::build(
+        ctx_->cfg.policy, ctx_->cfg.mode == policy::config::enforcement::monitor, ++generation_);
+    ctx_->policies.install(std::move(engine));
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+    spdlog::info("policy generation {} compiled in {:.0f} ms ({} mode)", generation_.load(),
+                 ms.count(),
+                 ctx_->cfg.mode == policy::config::enforcement::monitor ? "monitor" : "enforce");
+}
+
+std::optional<std::filesystem::file_time_type> policy_reloader::mtime() const {
+    if (!options_.config_file) return std::nullopt;
+    std::error_code ec;
+    auto t = std::filesystem::last_write_time(*options_.config_file, ec);
+    if (ec) return std::nullopt;
+    return t;
+}
+
+void policy_reloader::watch() {
+    if (options_.config_file) schedule_poll();
+}
+
+void policy_reloader::schedule_poll() {
+    // Polling the file's mtime catches editors' rename-over-write and
+    // Kubernetes ConfigMap symlink swaps alike, which inotify on the file
+    // itself would miss.
+    poll_timer_.expires_after(std::chrono::seconds(1));
+    poll_timer_.async_wait([this](error_code ec) {
+        if (ec) return;
+        auto now = mtime();
+        if (now && now != seen_) {
+            seen_ = now;
+            reload("policy file changed");
+        }
+        schedule_poll();
+    });
+}
+
+void policy_reloader::reload(const std::string& why) {
+    net::post(compile_pool_, [this, why] { run_reload(why); });
+}
+
+void policy_reloader::run_reload(std::string why) {
+    if (!options_.config_file) {
+        spdlog::info("reload ({}): running on the embedded policy; nothing to reload", why);
+        return;
+    }
+    auto start = std::chrono::steady_clock::now();
+    auto loaded = policy::load_config_file(*options_.config_file);
+    apply_run_options(options_, loaded.cfg);
+    if (!loaded.ok()) {
+        for (const auto& d : loaded.diagnostics) spdlog::error("reload: {}", d.to_string());
+        spdlog::error("reload ({}) rejected: the policy has errors; generation {} stays in force",
+                      why, generation_.load());
+        return;
+    }
+    try {
+        auto next = generation_.load() + 1;
+        auto engine = policy::engine::build(
+            loaded.cfg.policy, loaded.cfg.mode == policy::config::enforcement::monitor, next);
+        ctx_->policies.install(std::move(engine));
+        generation_ = next;
+        auto ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+        spdlog::info("reload ({}): policy generation {} in force, compiled in {:.0f} ms", why, next,
+                     ms.count());
+    } catch (const std::exception& e) {
+        spdlog::error("reload ({}) rejected: {}; generation {} stays in force", why, e.what(),
+                      generation_.load());
+    }
+}
+
+}  // namespace phiguard::proxy

@@ -1,0 +1,48 @@
+#pragma once
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "proxy/beast.hpp"
+#include "proxy/proxy_context.hpp"
+#include "proxy/run_options.hpp"
+
+namespace phiguard::proxy {
+
+/// Builds policy generations: the first at start-up, then one per reload
+/// (SIGHUP, or the policy file changing on disk). A reload validates and
+/// compiles on a thread of its own, off the event loops, and swaps the new
+/// generation in only if it is free of errors; otherwise the errors are
+/// logged and the old generation stays in force. Listeners, limits and TLS
+/// settings are read at start-up only.
+class policy_reloader {
+public:
+    policy_reloader(net::io_context& control, std::shared_ptr<proxy_context> ctx,
+                    run_options options);
+    ~policy_reloader();
+
+    /// Compiles generation 1 from the context's config; throws on failure.
+    void build_initial();
+    /// Starts watching the policy file (if any) for changes.
+    void watch();
+    /// Reload now (SIGHUP). Returns immediately; a reload already running
+    /// makes this one wait for it.
+    void reload(const std::string& why);
+    void stop();
+
+private:
+    void schedule_poll();
+    void run_reload(std::string why);
+    std::optional<std::filesystem::file_time_type> mtime() const;
+
+    net::io_context& control_;
+    net::steady_timer poll_timer_;
+    std::shared_ptr<proxy_context> ctx_;
+    run_options options_;
+    std::optional<std::filesystem::file_time_type> seen_;
+    net::thread_pool compile_pool_{1};
+    std::atomic<std::uint64_t> generation_{0};
+};
+
+}  // namespace phiguard::proxy
