@@ -13,7 +13,7 @@ build_pkgs=(
     libpsl-dev publicsuffix zlib1g-dev libbrotli-dev
     openssl
 )
-test_pkgs=(curl clang-format procps)
+test_pkgs=(curl clang-format procps webext-ublock-origin-chromium haproxy systemd)
 
 want=("${build_pkgs[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${test_pkgs[@]}")
