@@ -1,0 +1,64 @@
+# Install layout and the Debian package. Included at the end of the root
+# CMakeLists.txt (include(deploy/install.cmake)), after the phiguard target exists.
+#
+#   cmake --install build --prefix /usr          binary, policy, unit, man page...
+#   cd build && cpack -G DEB                     phiguard_<version>_<arch>.deb
+#
+# Build packages with -DCMAKE_INSTALL_PREFIX=/usr: the configuration then lands
+# in /etc (GNUInstallDirs' rule for that prefix), as Debian expects.
+include(GNUInstallDirs)
+
+set(phiguard_confdir "${CMAKE_INSTALL_FULL_SYSCONFDIR}/phiguard")
+set(phiguard_deploy "${PROJECT_SOURCE_DIR}/deploy")
+set(phiguard_gen "${PROJECT_BINARY_DIR}/deploy")
+
+install(TARGETS phiguard RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(FILES "${phiguard_deploy}/default-policy.yaml"
+        DESTINATION "${phiguard_confdir}" RENAME policy.yaml)
+
+# The unit names the binary and the policy by absolute path: point those at
+# where this prefix puts them.
+file(READ "${phiguard_deploy}/systemd/phiguard.service" phiguard_unit)
+string(REPLACE "/usr/bin/phiguard" "${CMAKE_INSTALL_FULL_BINDIR}/phiguard" phiguard_unit
+       "${phiguard_unit}")
+string(REPLACE "/etc/phiguard/" "${phiguard_confdir}/" phiguard_unit "${phiguard_unit}")
+file(CONFIGURE OUTPUT "${phiguard_gen}/phiguard.service" CONTENT "${phiguard_unit}" @ONLY)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+             "${phiguard_deploy}/systemd/phiguard.service")
+install(FILES "${phiguard_gen}/phiguard.service" DESTINATION lib/systemd/system)
+
+install(FILES "${phiguard_deploy}/logrotate/phiguard"
+        DESTINATION "${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d")
+install(FILES "${phiguard_deploy}/man/phiguard.1" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
+install(FILES "${PROJECT_SOURCE_DIR}/docs/deploy.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
+install(DIRECTORY "${phiguard_deploy}/haproxy" "${phiguard_deploy}/pac" "${phiguard_deploy}/k8s"
+                  "${phiguard_deploy}/container"
+        DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples")
+
+# --- CPack: one .deb -------------------------------------------------------
+set(CPACK_PACKAGE_NAME phiguard)
+set(CPACK_PACKAGE_VENDOR "phiguard")
+set(CPACK_PACKAGE_CONTACT "phiguard maintainers <phiguard@localhost>")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+set(CPACK_PACKAGE_DESCRIPTION
+    "An inline egress-filtering HTTP forward proxy that keeps protected health information\n\
+from leaking to trackers and other third parties without a Business Associate Agreement.")
+set(CPACK_PACKAGE_VERSION "${PROJECT_VERSION}")
+set(CPACK_PACKAGING_INSTALL_PREFIX "${CMAKE_INSTALL_PREFIX}")
+set(CPACK_GENERATOR DEB)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION net)
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://github.com/phiguard/phiguard")
+# Shared libraries (OpenSSL, yaml-cpp, Hyperscan, spdlog, fmt, libpsl, zlib,
+# brotli) come from dpkg-shlibdeps; the rest are data and tools it cannot see.
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, publicsuffix, ca-certificates")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "haproxy, logrotate")
+# Local edits to these survive upgrades (dpkg asks before replacing them).
+file(WRITE "${phiguard_gen}/conffiles"
+     "${phiguard_confdir}/policy.yaml\n${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d/phiguard\n")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
+    "${phiguard_deploy}/debian/postinst;${phiguard_deploy}/debian/postrm;${phiguard_gen}/conffiles")
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+include(CPack)
