@@ -71,6 +71,10 @@ std::optional<std::string> check_request_head(std::string_view head, std::size_t
             return "bare CR in request head";
         if (head[i] == '\n' && (i == 0 || head[i - 1] != '\r')) return "bare LF in request head";
     }
+    // Without the terminating blank line the field loop below would run off
+    // the end (npos + 2 wraps to 1); callers pass whole heads, fuzzers need not.
+    if (head.size() < 4 || head.substr(head.size() - 4) != "\r\n\r\n")
+        return "incomplete request head";
     auto line_end = head.find("\r\n");
     if (auto bad = check_request_line(head.substr(0, line_end))) return bad;
 
@@ -79,6 +83,7 @@ std::optional<std::string> check_request_head(std::string_view head, std::size_t
     std::vector<std::string_view> codings;
     bool has_length = false;
     bool has_coding = false;
+    std::size_t hosts = 0;
     std::size_t pos = line_end + 2;
     while (pos < head.size()) {
         auto end = head.find("\r\n", pos);
@@ -106,8 +111,12 @@ std::optional<std::string> check_request_head(std::string_view head, std::size_t
         } else if (iequals(name, "transfer-encoding")) {
             has_coding = true;
             split_list(value, codings);
+        } else if (iequals(name, "host")) {
+            ++hosts;
         }
     }
+    // RFC 9112 3.2: two Host lines let two parsers pick two different origins.
+    if (hosts > 1) return "more than one Host header field";
     if (has_length && has_coding) return "both Content-Length and Transfer-Encoding";
     for (auto length : lengths) {
         if (length.empty() || length.size() > 18 ||

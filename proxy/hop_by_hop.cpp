@@ -6,10 +6,12 @@
 namespace phiguard::proxy {
 
 void strip_hop_by_hop(http::fields& fields) {
+    // Beast iterates in arrival order, and find()/equal_range() only reach
+    // Connection lines that happen to be adjacent: walk every field instead.
     std::vector<std::string> named;
-    for (auto it = fields.find(http::field::connection);
-         it != fields.end() && it->name() == http::field::connection; ++it) {
-        for (auto token : http::token_list(it->value())) named.emplace_back(token);
+    for (const auto& f : fields) {
+        if (f.name() != http::field::connection) continue;
+        for (auto token : http::token_list(f.value())) named.emplace_back(token);
     }
     for (const auto& name : named) fields.erase(name);
     for (auto f :
@@ -20,9 +22,16 @@ void strip_hop_by_hop(http::fields& fields) {
 }
 
 void add_via(http::fields& fields, unsigned version) {
-    std::string hop = version == 10 ? "1.0 phiguard" : "1.1 phiguard";
-    auto existing = fields[http::field::via];
-    fields.set(http::field::via, existing.empty() ? hop : std::string(existing) + ", " + hop);
+    // Several Via lines form one list (RFC 9110 5.3); keep every earlier hop.
+    std::string via;
+    for (const auto& f : fields) {
+        if (f.name() != http::field::via || f.value().empty()) continue;
+        if (!via.empty()) via += ", ";
+        via += f.value();
+    }
+    if (!via.empty()) via += ", ";
+    via += version == 10 ? "1.0 phiguard" : "1.1 phiguard";
+    fields.set(http::field::via, via);
 }
 
 }  // namespace phiguard::proxy

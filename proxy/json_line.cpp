@@ -1,15 +1,51 @@
 #include "proxy/json_line.hpp"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
 namespace phiguard::proxy {
 
+namespace {
+
+// Length of the well-formed UTF-8 sequence at text[i] (RFC 3629: no
+// overlongs, no surrogates, nothing past U+10FFFF), or 0.
+std::size_t utf8_length(std::string_view text, std::size_t i) {
+    auto at = [&](std::size_t k) { return static_cast<unsigned char>(text[i + k]); };
+    auto tail = [&](std::size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+        return i + k < text.size() && at(k) >= lo && at(k) <= hi;
+    };
+    unsigned lead = at(0);
+    if (lead >= 0xC2 && lead <= 0xDF) return tail(1) ? 2 : 0;
+    if (lead == 0xE0) return tail(1, 0xA0) && tail(2) ? 3 : 0;
+    if (lead == 0xED) return tail(1, 0x80, 0x9F) && tail(2) ? 3 : 0;
+    if (lead >= 0xE1 && lead <= 0xEF) return tail(1) && tail(2) ? 3 : 0;
+    if (lead == 0xF0) return tail(1, 0x90) && tail(2) && tail(3) ? 4 : 0;
+    if (lead >= 0xF1 && lead <= 0xF3) return tail(1) && tail(2) && tail(3) ? 4 : 0;
+    if (lead == 0xF4) return tail(1, 0x80, 0x8F) && tail(2) && tail(3) ? 4 : 0;
+    return 0;
+}
+
+}  // namespace
+
 void json_line::escape(std::string& out, std::string_view text) {
     out += '"';
-    for (char c : text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
         auto u = static_cast<unsigned char>(c);
+        if (u >= 0x80) {
+            // JSON must be UTF-8; a SIEM drops (or mangles) a line with a raw
+            // 0xFF from a hostile header, so bad bytes become U+FFFD.
+            auto n = utf8_length(text, i);
+            if (n == 0) {
+                out += "\\ufffd";
+            } else {
+                out.append(text.substr(i, n));
+                i += n - 1;
+            }
+            continue;
+        }
         switch (c) {
             case '"':
                 out += "\\\"";
@@ -65,7 +101,11 @@ json_line& json_line::add(std::string_view k, std::uint64_t value) {
 
 json_line& json_line::add(std::string_view k, double value) {
     key(k);
-    char buf[32];
+    if (!std::isfinite(value)) {
+        body_ += "null";  // JSON has no NaN or infinity
+        return *this;
+    }
+    char buf[400];  // "%.3f" of DBL_MAX has 309 integer digits
     std::snprintf(buf, sizeof buf, "%.3f", value);
     body_ += buf;
     return *this;

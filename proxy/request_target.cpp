@@ -1,5 +1,7 @@
 #include "proxy/request_target.hpp"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -29,12 +31,12 @@ std::optional<request_target> parse_authority(std::string_view authority,
     if (!authority.empty() && authority.front() == '[') {
         auto close = authority.find(']');
         if (close == std::string_view::npos) return std::nullopt;
-        auto inner = authority.substr(1, close - 1);
-        if (inner.empty() || !std::all_of(inner.begin(), inner.end(), [](unsigned char c) {
-                return std::isxdigit(c) || c == ':' || c == '.';
-            }))
-            return std::nullopt;
-        t.host = lower(inner);
+        // Only a real IPv6 address may sit in brackets: "[1.2.3.4]" or
+        // "[:::]" would otherwise reach the resolver and the logs as a host.
+        auto inner = lower(authority.substr(1, close - 1));
+        in6_addr scratch{};
+        if (inet_pton(AF_INET6, inner.c_str(), &scratch) != 1) return std::nullopt;
+        t.host = std::move(inner);
         auto rest = authority.substr(close + 1);
         if (!rest.empty()) {
             if (rest.front() != ':') return std::nullopt;
@@ -80,7 +82,14 @@ std::string_view request_target::path_only() const {
 std::optional<request_target> parse_absolute_target(std::string_view target, std::string& reason) {
     auto sep = target.find("://");
     if (sep == std::string_view::npos) return std::nullopt;
-    auto scheme = lower(target.substr(0, sep));
+    // RFC 3986 scheme syntax, so "x?u=http://y" is not taken for a scheme "x?u=http".
+    auto scheme_text = target.substr(0, sep);
+    if (scheme_text.empty() || !std::isalpha(static_cast<unsigned char>(scheme_text.front())) ||
+        !std::all_of(scheme_text.begin(), scheme_text.end(), [](unsigned char c) {
+            return std::isalnum(c) || c == '+' || c == '-' || c == '.';
+        }))
+        return std::nullopt;
+    auto scheme = lower(scheme_text);
     if (scheme != "http") {
         reason = "only http:// targets can be proxied directly; use CONNECT for " + scheme;
         return std::nullopt;

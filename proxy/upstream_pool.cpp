@@ -8,6 +8,9 @@ namespace phiguard::proxy {
 
 bool upstream_pool::usable(upstream_conn& conn, std::chrono::steady_clock::time_point now) const {
     if (now - conn.idle_since > idle_timeout_) return false;
+    // Bytes already buffered past the last response would be read as the
+    // next response: the connection is out of step with the origin.
+    if (conn.buffer.size() != 0) return false;
     // A peek tells whether the origin closed the idle connection (0) or sent
     // something unsolicited (> 0); either way it cannot carry a new request.
     char byte;
