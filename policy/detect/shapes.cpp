@@ -1,0 +1,371 @@
+#include "policy/detect/shapes.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "policy/detect/checks.hpp"
+#include "policy/detect/context.hpp"
+#include "policy/detect/hint.hpp"
+
+namespace phiguard::policy::detect {
+namespace {
+
+bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
+bool is_alpha(char c) noexcept {
+    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+bool is_alnum(char c) noexcept {
+    return is_digit(c) || is_alpha(c);
+}
+bool is_hex(char c) noexcept {
+    return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+std::size_t next_digit(std::string_view t, std::size_t i) noexcept {
+#ifdef __SSE2__
+    const __m128i zero = _mm_set1_epi8('0');
+    const __m128i nine = _mm_set1_epi8(9);
+    while (i + 16 <= t.size()) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(t.data() + i));
+        const __m128i x = _mm_sub_epi8(v, zero);
+        const __m128i le9 = _mm_cmpeq_epi8(_mm_min_epu8(x, nine), x);
+        const int mask = _mm_movemask_epi8(le9);
+        if (mask) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+        i += 16;
+    }
+#endif
+    while (i < t.size() && !is_digit(t[i])) ++i;
+    return i;
+}
+
+class shape_scanner {
+public:
+    shape_scanner(std::string_view t, const shape_options& o, const context_index& c,
+                  std::vector<candidate>& out)
+        : t_(t), o_(o), ctx_(c), out_(out) {}
+
+    void run() {
+        std::size_t i = 0;
+        while ((i = next_digit(t_, i)) < t_.size()) {
+            std::size_t end = i;
+            if (i > 0 && is_alnum(t_[i - 1]))
+                end = mid_word(i);
+            else
+                end = token(i);
+            std::size_t run = i;
+            while (run < t_.size() && is_alnum(t_[run])) ++run;
+            i = std::max({end, run, i + 1});
+        }
+    }
+
+private:
+    char at(std::size_t i) const noexcept { return i < t_.size() ? t_[i] : '\0'; }
+    bool right_boundary(std::size_t e) const noexcept { return e >= t_.size() || !is_alnum(t_[e]); }
+    std::size_t digits(std::size_t i) const noexcept {
+        std::size_t n = 0;
+        while (i + n < t_.size() && is_digit(t_[i + n])) ++n;
+        return n;
+    }
+
+    void emit(const char* detector, const char* kind, std::size_t b, std::size_t e, double conf) {
+        if (conf < o_.min_confidence) return;
+        out_.push_back({detector, kind, b, e - b, conf, redact(t_.substr(b, e - b)), {}});
+    }
+
+    // Digits inside a word: ICD-10-CM codes (E11.9) and IPv6 starting with hex letters.
+    std::size_t mid_word(std::size_t p) {
+        if (o_.ip && is_hex(t_[p - 1])) {
+            // Only worth a parse if a colon sits at either end of the hex run.
+            std::size_t b = p, e = p;
+            while (b > 0 && p - b < 5 && is_hex(t_[b - 1])) --b;
+            while (e < t_.size() && e - p < 5 && is_hex(t_[e])) ++e;
+            if ((b > 0 && t_[b - 1] == ':') || at(e) == ':') {
+                if (const std::size_t end = ipv6(p)) return end;
+            }
+        }
+        if (o_.icd10 && p >= 1 && (p == 1 || !is_alnum(t_[p - 2]))) {
+            const char l = t_[p - 1];
+            if (l >= 'A' && l <= 'Z' && l != 'U') return icd10(p - 1);
+        }
+        return p;
+    }
+
+    std::size_t icd10(std::size_t b) {
+        std::size_t e = b + 1;
+        if (!is_digit(at(e))) return b;
+        const char third = at(e + 1);
+        if (!is_digit(third) && !(third >= 'A' && third <= 'Z')) return b;
+        e += 2;
+        if (at(e) == '.') {
+            std::size_t k = e + 1;
+            while (k < t_.size() && k - e - 1 < 4 && is_alnum(t_[k])) ++k;
+            if (k == e + 1) return e;
+            e = k;
+        }
+        if (!right_boundary(e)) return e;
+        const bool ctx = ctx_.near(b, ctx_icd);
+        emit("icd10", "icd10", b, e, ctx ? 0.85 : 0.3);
+        return e;
+    }
+
+    std::size_t ipv6(std::size_t p) {
+        std::size_t b = p;
+        while (b > 0 && p - b < 45 && (is_hex(t_[b - 1]) || t_[b - 1] == ':')) --b;
+        std::size_t e = p;
+        while (e < t_.size() && e - b < 45 && (is_hex(t_[e]) || t_[e] == ':' || t_[e] == '.')) ++e;
+        while (e > p && (t_[e - 1] == '.')) --e;
+        if (b > 0 && is_alnum(t_[b - 1])) return 0;
+        if (!right_boundary(e)) return 0;
+        const auto tok = t_.substr(b, e - b);
+        if (std::count(tok.begin(), tok.end(), ':') < 2) return 0;
+        if (!checks::ipv6(tok)) return 0;
+        emit("ip_address", "ip_address", b, e, 0.7);
+        return e;
+    }
+
+    std::size_t token(std::size_t s) {
+        const char c0 = s > 0 ? t_[s - 1] : '\0';
+        const std::size_t d = digits(s);
+        const char nxt = at(s + d);
+        // Most digit runs in real bodies are short numbers ending in , } " &: no shape can
+        // start there, so they cost one table look-up.
+        const bool continues = nxt == '-' || nxt == '.' || nxt == '/' || nxt == ' ' || nxt == ':' ||
+                               nxt == ')' || is_alpha(nxt);
+        const bool v6_tail = c0 == ':' && s >= 2 && (t_[s - 2] == ':' || is_hex(t_[s - 2]));
+        if (!continues && !v6_tail && c0 != '+' && c0 != '(' && d < 9) return s + d;
+        if (o_.ip && (v6_tail || nxt == ':')) {
+            if (const std::size_t e = ipv6(s)) return e;
+        }
+        if (o_.ip && d <= 3 && nxt == '.' && c0 != '.') {
+            if (const std::size_t e = ipv4(s)) return e;
+        }
+        if (o_.dates) {
+            if (const std::size_t e = date(s, d, nxt)) return e;
+        }
+        if (o_.ssn && d == 3 && (nxt == '-' || nxt == ' ' || nxt == '.')) {
+            if (const std::size_t e = ssn_formatted(s, nxt)) return e;
+        }
+        if (o_.mbi && d == 1 && is_alpha(nxt)) {
+            if (const std::size_t e = mbi(s)) return e;
+        }
+        return number(s);
+    }
+
+    std::size_t ipv4(std::size_t s) {
+        std::size_t e = s;
+        for (int part = 0; part < 4; ++part) {
+            const std::size_t n = digits(e);
+            if (n == 0 || n > 3) return 0;
+            e += n;
+            if (part < 3) {
+                if (at(e) != '.') return 0;
+                ++e;
+            }
+        }
+        if (!checks::ipv4(t_.substr(s, e - s))) return 0;
+        if (is_alpha(at(e)) || is_digit(at(e))) return 0;
+        // Four-part version numbers ("app_version": "4.12.0.1", v=1.2.3.4) are not hosts.
+        if ((s > 0 && (t_[s - 1] == 'v' || t_[s - 1] == 'V')) || ctx_.near(s, ctx_version, 16))
+            return e;
+        emit("ip_address", "ip_address", s, e, 0.7);
+        return e;
+    }
+
+    std::size_t date(std::size_t s, std::size_t d, char nxt) {
+        std::size_t b = s;
+        // "Dec 3, 2026" / "June 15 1991": the month name precedes the digits.
+        if ((t_.substr(s > 1 ? s - 1 : s, 1) == " " || (s > 0 && t_[s - 1] == '-')) && s >= 2 &&
+            is_alpha(t_[s - 2])) {
+            std::size_t w = s - 1;
+            while (w > 0 && s - 1 - w < 9 && is_alpha(t_[w - 1])) --w;
+            if (w == 0 || !is_alnum(t_[w - 1])) b = w;
+        }
+        const bool ordinal =
+            d <= 2 && is_alpha(nxt) && is_alpha(at(s + d + 1)) && !is_alpha(at(s + d + 2));
+        const bool numeric =
+            (d <= 2 || d == 4) && (nxt == '-' || nxt == '/' || nxt == '.' || nxt == ' ' || ordinal);
+        if (b == s && !numeric) return 0;
+        auto r = checks::parse_date(t_.substr(b, std::min<std::size_t>(48, t_.size() - b)));
+        if (!r && b != s && numeric) {
+            b = s;
+            r = checks::parse_date(t_.substr(b, std::min<std::size_t>(48, t_.size() - b)));
+        }
+        if (!r) return 0;
+        std::size_t e = b + r->length;
+        if (!right_boundary(e) && !(e < t_.size() && t_[e] == 'Z')) return 0;
+        // A time just after ("at 9:30", "9:30am") belongs to the same appointment.
+        std::size_t te = e;
+        if (t_.substr(e, 4) == " at ")
+            te = e + 4;
+        else if (at(e) == ' ')
+            te = e + 1;
+        if (te > e) {
+            if (const std::size_t tl = checks::parse_time(t_.substr(te, 12))) e = te + tl;
+        }
+        if (ctx_.near(b, ctx_dob, 40) || ctx_.near(e + 24, ctx_dob, 24))
+            emit("dob", "dob", b, e, 0.9);
+        else if (ctx_.near(b, ctx_appointment, 40))
+            emit("appointment_date", "appointment", b, e, 0.85);
+        else
+            emit("date", "date", b, e, 0.3);
+        return e;
+    }
+
+    std::size_t ssn_formatted(std::size_t s, char sep) {
+        if (digits(s + 4) != 2 || at(s + 6) != sep || digits(s + 7) != 4) return 0;
+        const std::size_t e = s + 11;
+        if (!right_boundary(e) || is_digit(at(e))) return 0;
+        if (s > 0 && (t_[s - 1] == '-' || t_[s - 1] == '.')) return 0;
+        std::string d;
+        d.append(t_.substr(s, 3)).append(t_.substr(s + 4, 2)).append(t_.substr(s + 7, 4));
+        if (!checks::ssn(d)) return e;
+        const bool ctx = ctx_.near(s, ctx_ssn);
+        emit("ssn", "ssn", s, e, ctx ? 0.95 : (sep == '-' ? 0.85 : 0.6));
+        return e;
+    }
+
+    std::size_t mbi(std::size_t s) {
+        // Positions 2 and 4 (a letter, then a digit, dashes aside) rule out most words.
+        const std::size_t fourth = at(s + 3) == '-' ? s + 4 : s + 3;
+        if (!is_alpha(at(s + 1)) || !(is_digit(at(fourth)) || is_digit(at(s + 3)))) return 0;
+        std::string id;
+        std::size_t e = s;
+        while (e < t_.size() && e - s < 14 && (is_alnum(t_[e]) || t_[e] == '-')) {
+            if (t_[e] == '-') {
+                if (id.size() != 4 && id.size() != 7) return 0;
+            } else {
+                id.push_back(t_[e]);
+            }
+            ++e;
+        }
+        if (!right_boundary(e) || !checks::mbi(id)) return 0;
+        const bool ctx = ctx_.near(s, ctx_mbi);
+        emit("mbi", "mbi", s, e, ctx ? 0.95 : 0.8);
+        return e;
+    }
+
+    // Digit groups with single separators: phones, card numbers, NPIs, bare SSNs.
+    std::size_t number(std::size_t s) {
+        std::size_t b = s;
+        const bool plus = s > 0 && t_[s - 1] == '+';
+        const bool paren = s > 0 && t_[s - 1] == '(';
+        if (plus || paren) b = s - 1;
+        std::array<std::size_t, 8> groups{};
+        std::size_t ngroups = 0;
+        std::array<char, 24> dbuf{};
+        std::size_t dn = 0;
+        char sep = '\0';
+        bool mixed = false;
+        std::size_t e = s;
+        char pending = '\0';  // the separator before the group being read, if it counts
+        std::size_t last_end = s;
+        while (ngroups < groups.size()) {
+            const std::size_t n = digits(e);
+            if (n == 0) break;
+            // A run of space-separated numbers is several numbers, not one long one.
+            if (dn + n > 19) {
+                if (ngroups == 0) return e + n;
+                e = last_end;
+                break;
+            }
+            if (pending != '\0') {
+                if (sep == '\0')
+                    sep = pending;
+                else if (pending != sep)
+                    mixed = true;
+            }
+            groups[ngroups++] = n;
+            std::copy_n(t_.data() + e, n, dbuf.data() + dn);
+            dn += n;
+            const std::size_t group_end = e + n;
+            last_end = group_end;
+            // One separator (" ", "-", ".", ") ", ")", " (") before the next group.
+            std::size_t k = group_end;
+            if (at(k) == ')') ++k;
+            pending = '\0';
+            if (at(k) == ' ' || at(k) == '-' || at(k) == '.') {
+                // The space after "(415)" is not the number's separator.
+                if (at(group_end) != ')') pending = at(k);
+                ++k;
+            }
+            if (at(k) == '(') ++k;
+            e = group_end;
+            if (k == group_end || !is_digit(at(k))) break;
+            e = k;
+        }
+        if (!right_boundary(e) ||
+            (e < t_.size() && (t_[e] == '.' || t_[e] == '-') && is_digit(at(e + 1))))
+            return e;
+        const std::string_view d(dbuf.data(), dn);
+        const std::size_t n = dn;
+        const bool single = ngroups == 1;
+        // An undivided run of 9-12 digits (timestamps, order ids) only counts with context.
+        if (single && !plus && !paren && n < 13 && o_.min_confidence > 0.3 &&
+            !ctx_.near(b, ctx_ssn | ctx_phone | ctx_npi))
+            return e;
+        auto g = [&](std::initializer_list<std::size_t> want) {
+            return ngroups == want.size() && std::equal(want.begin(), want.end(), groups.begin());
+        };
+        if (o_.credit_card && n >= 13 && n <= 19 && !mixed &&
+            (single || g({4, 4, 4, 4}) || g({4, 6, 5}) || g({4, 6, 4}) || g({4, 4, 4, 4, 3})) &&
+            checks::credit_card(d)) {
+            const bool ctx = ctx_.near(b, ctx_card);
+            emit("credit_card", "credit_card", b, e, ctx ? 0.95 : (single ? 0.7 : 0.85));
+            return e;
+        }
+        if (o_.npi && n == 10 && (single || g({4, 3, 3})) && checks::npi(d) &&
+            ctx_.near(b, ctx_npi)) {
+            emit("npi", "npi", b, e, 0.9);
+            return e;
+        }
+        if (o_.phone) {
+            auto ctx = [&] { return ctx_.near(b, ctx_phone); };
+            const bool nanp11 = n == 11 && d[0] == '1' && checks::nanp(d.substr(1));
+            const bool nanp10 = n == 10 && checks::nanp(d);
+            const bool grouped =
+                g({3, 3, 4}) || g({1, 3, 3, 4}) || (paren && (g({3, 3, 4}) || g({3, 7})));
+            if (plus && (nanp11 || (n >= 8 && n <= 15 && d[0] != '0'))) {
+                emit("phone", "phone", b, e, ctx() ? 0.9 : (nanp11 ? 0.8 : 0.65));
+                return e;
+            }
+            if ((nanp10 || nanp11) && grouped) {
+                emit("phone", "phone", b, e, ctx() ? 0.9 : 0.75);
+                return e;
+            }
+            if ((nanp10 || nanp11) && single) {
+                emit("phone", "phone", b, e, ctx() ? 0.8 : 0.3);
+                return e;
+            }
+        }
+        if (o_.npi && n == 10 && (single || g({4, 3, 3})) && checks::npi(d)) {
+            emit("npi", "npi", b, e, single ? 0.3 : 0.6);
+            return e;
+        }
+        if (o_.ssn && n == 9 && single && checks::ssn(d)) {
+            emit("ssn", "ssn", b, e, ctx_.near(b, ctx_ssn) ? 0.8 : 0.3);
+            return e;
+        }
+        return e;
+    }
+
+    std::string_view t_;
+    const shape_options& o_;
+    const context_index& ctx_;
+    std::vector<candidate>& out_;
+};
+
+}  // namespace
+
+void scan_shapes(std::string_view text, const shape_options& options, const context_index& context,
+                 std::vector<candidate>& out) {
+    shape_scanner(text, options, context, out).run();
+}
+
+}  // namespace phiguard::policy::detect

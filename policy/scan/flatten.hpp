@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "policy/scan/document.hpp"
+
+namespace phiguard::policy::scan {
+
+/// A request target split into its path (matrix ;params included) and its query, without
+/// scheme, authority or fragment.
+struct target_parts {
+    std::string_view path, params, query;
+    bool has_query = false;
+};
+target_parts split_target(std::string_view url);
+
+/// Something the flattener could not decode within its bounds, to be reported as an
+/// "uninspectable" finding at that segment.
+struct undecodable {
+    int segment = -1;
+    std::string reason;
+};
+
+/// Builds a flattened document: splits parameters, undoes percent-encoding ('+' as space),
+/// follows URLs with queries (dl=, Referer), nested queries, JSON values and base64 tokens,
+/// each a layer deeper, up to max_layers encoding layers and max_bytes of text.
+class flattener {
+public:
+    flattener(document& doc, int max_layers, std::size_t max_bytes)
+        : doc_(doc), max_layers_(max_layers), max_bytes_(max_bytes) {}
+
+    /// "a=b&c=d" as sent (percent-encoded); seps are the pair separators ("&", ";", "&\n").
+    void pairs(std::string_view raw, std::string_view seps, int parent, int layers);
+    /// One decoded value under key (which may be empty: a bare URL in a header).
+    void item(std::string_view key, std::string value, int parent, int layers,
+              bool path_like = false);
+
+    std::vector<undecodable>& problems() noexcept { return problems_; }
+
+private:
+    int open(std::string_view key, int parent, bool path_like);
+    bool structured(std::string_view key, std::string_view v, int parent, int layers);
+    bool room(int seg);
+
+    document& doc_;
+    int max_layers_;
+    std::size_t max_bytes_;
+    std::vector<undecodable> problems_;
+    bool truncated_ = false;
+};
+
+}  // namespace phiguard::policy::scan

@@ -1,0 +1,41 @@
+#include "policy/decode/json_leaves.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace phiguard::policy::decode;
+
+TEST_CASE("json_leaves: scalars with their member names and paths") {
+    std::vector<json_leaf> leaves;
+    REQUIRE(json_leaves(R"({"user_data":{"em":["abc"],"ph":"\u0031"},"n":12,"ok":true})", leaves));
+    REQUIRE(leaves.size() == 4);
+    CHECK(leaves[0].key == "em");
+    CHECK(leaves[0].path == "user_data.em[0]");
+    CHECK(leaves[0].value == "abc");
+    CHECK(leaves[1].value == "1");
+    CHECK(leaves[2].key == "n");
+    CHECK(leaves[2].value == "12");
+    CHECK_FALSE(json_leaves("{\"a\":", leaves));
+    CHECK_FALSE(json_leaves("not json", leaves));
+}
+
+TEST_CASE("json_leaves: name/value objects say which field a value belongs to") {
+    std::vector<json_leaf> leaves;
+    REQUIRE(json_leaves(R"([{"name":"appt_date","value":"2026-12-03"}])", leaves));
+    bool found = false;
+    for (const auto& l : leaves) found |= l.key == "appt_date" && l.value == "2026-12-03";
+    CHECK(found);
+}
+
+TEST_CASE("json_leaves: nesting is bounded") {
+    std::vector<json_leaf> leaves;
+    CHECK_FALSE(json_leaves(std::string(100, '[') + std::string(100, ']'), leaves, 32));
+}
+
+TEST_CASE("json_paths_at: offsets map to the path of the value holding them") {
+    const std::string j = R"({"data":[{"user_data":{"em":["HASH"]}},{"x":"y"}],"z":"Q"})";
+    const auto paths = json_paths_at(j, {j.find("HASH"), j.find("y\""), j.find("Q")});
+    REQUIRE(paths.size() == 3);
+    CHECK(paths[0] == "$.data[0].user_data.em[0]");
+    CHECK(paths[1] == "$.data[1].x");
+    CHECK(paths[2] == "$.z");
+}

@@ -1,0 +1,56 @@
+#include "policy/scan/flatten.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace phiguard::policy::scan;
+
+TEST_CASE("flatten: parameters become &key=value items with their parents") {
+    document doc;
+    doc.root = "query";
+    flattener f(doc, 3, 1 << 20);
+    f.pairs("a=1&dl=https%3A%2F%2Fx.org%2Fp%3Fcondition%3Dbreast%2520cancer&b=Jane+Roe", "&", -1,
+            0);
+    CHECK(doc.text.find("&condition=breast cancer") != std::string::npos);
+    CHECK(doc.text.find("&b=Jane Roe") != std::string::npos);
+    const auto at = doc.text.find("breast");
+    CHECK(doc.location(doc.segment_at(at)) == "query:dl>condition");
+    const int seg = doc.segment_at(doc.text.find("x.org"));
+    REQUIRE(seg >= 0);
+    CHECK(doc.segments[static_cast<std::size_t>(seg)].path_like);
+    CHECK(f.problems().empty());
+}
+
+TEST_CASE("flatten: JSON values and base64 tokens are opened, depth is bounded") {
+    document doc;
+    doc.root = "query";
+    flattener f(doc, 3, 1 << 20);
+    f.item("cd", R"([{"name":"appt_date","value":"2026-12-03"}])", -1, 0);
+    CHECK(doc.text.find("&appt_date=2026-12-03") != std::string::npos);
+    f.item("ed", "eyJhcHBvaW50bWVudCI6ICIyMDI2LTEyLTAzIn0", -1,
+           0);  // {"appointment": "2026-12-03"}
+    CHECK(doc.text.find("&appointment=2026-12-03") != std::string::npos);
+
+    document deep;
+    flattener g(deep, 2, 1 << 20);
+    g.item("x", "%25252541", -1, 0);
+    REQUIRE(g.problems().size() == 1);
+}
+
+TEST_CASE("flatten: targets split into path, matrix parameters and query") {
+    const auto t = split_target("https://ad.doubleclick.net/activity;src=1;u1=x?a=b#frag");
+    CHECK(t.path == "/activity");
+    CHECK(t.params == "src=1;u1=x");
+    CHECK(t.query == "a=b");
+    CHECK(split_target("/p?x=1").query == "x=1");
+    CHECK_FALSE(split_target("https://h.example").has_query);
+}
+
+TEST_CASE("flatten: the text limit stops expansion and says so") {
+    document doc;
+    flattener f(doc, 3, 64);
+    std::string big;
+    for (int i = 0; i < 100; ++i) big += "k" + std::to_string(i) + "=v&";
+    f.pairs(big, "&", -1, 0);
+    CHECK(doc.text.size() < 200);
+    REQUIRE_FALSE(f.problems().empty());
+}
