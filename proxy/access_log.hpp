@@ -17,6 +17,8 @@ struct access_record {
     std::uint16_t port = 0;
     std::string path;  ///< without the query string
     unsigned status = 0;
+    /// For /metrics: allow, alert, block, would_block, or error (our own 4xx/5xx).
+    std::string verdict = "allow";
     std::uint64_t bytes_in = 0;   ///< request body bytes from the client
     std::uint64_t bytes_out = 0;  ///< response body bytes to the client
     std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();

@@ -25,6 +25,8 @@ void add_run(CLI::App& app, run_options& o) {
     run->add_option("--allow-upstream", o.allow_upstream,
                     "CIDR exempt from the private/loopback destination guard (repeatable)");
     run->add_option("--access-log", o.access_log, "Access log file (JSON lines; - for stdout)");
+    run->add_option("--admin-listen", o.admin_listen,
+                    "HOST:PORT for /healthz, /readyz, /metrics (default 127.0.0.1:9090; \"\" off)");
     run->add_option("--alert-log", o.alert_log,
                     "Alert log (ECS JSON lines): a file, - for stdout, or syslog");
     run->add_option("--mode", o.mode, "enforce (block) or monitor (log what would be blocked)")

@@ -1,6 +1,5 @@
 #include "proxy/cmd_inspect.hpp"
 
-#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -10,6 +9,7 @@
 #include "policy/config/check_report.hpp"
 #include "policy/config/loader.hpp"
 #include "policy/decision/baa.hpp"
+#include "policy/decision/compile.hpp"
 #include "policy/destinations/category.hpp"
 #include "policy/engine.hpp"
 #include "policy/scan/request_scan.hpp"
@@ -111,6 +111,13 @@ json_line destination_json(const outcome& o) {
         .add("third_party", o.where.third_party)
         .add("baa", policy::to_string(o.where.baa));
     if (o.where.dest.listed) d.add("list_rule", o.where.dest.list_rule);
+    if (o.where.entry && o.where.entry->baa) {
+        const auto& b = *o.where.entry->baa;
+        d.add("baa_status", b.status)
+            .add("baa_reference", b.reference)
+            .add("baa_expires", b.expires ? policy::to_string(*b.expires) : std::string())
+            .add("baa_owner", b.owner);
+    }
     return d;
 }
 
@@ -187,21 +194,15 @@ int cmd_explain(const inspect_args& args) {
 
 int cmd_check_config(const std::string& file) {
     auto loaded = policy::load_config_file(file);
-    std::shared_ptr<const policy::engine> built;
-    double ms = 0;
-    if (loaded.ok()) {
-        auto start = std::chrono::steady_clock::now();
-        try {
-            built = policy::engine::build(loaded.cfg.policy, false, 1);
-        } catch (const std::exception& e) {
-            loaded.diagnostics.push_back(
-                {file, 0, 0, policy::diagnostic::severity::error, e.what()});
-        }
-        ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                 .count();
-    }
-    std::printf("%s", policy::check_report(loaded.cfg.policy, loaded.diagnostics, built.get(), ms,
-                                           policy::today_utc())
+    auto today = policy::today_utc();
+    // Compile even when reading found errors, so cross-checks (a tracker
+    // that is also a BAA vendor) are reported with the other mistakes.
+    auto compiled = policy::compile_policy(
+        loaded.cfg.policy, loaded.cfg.mode == policy::config::enforcement::monitor, 1, today, file);
+    loaded.diagnostics.insert(loaded.diagnostics.end(), compiled.diagnostics.begin(),
+                              compiled.diagnostics.end());
+    std::printf("%s", policy::check_report(loaded.cfg.policy, loaded.diagnostics,
+                                           compiled.built.get(), compiled.compile_ms, today)
                           .c_str());
     return policy::has_errors(loaded.diagnostics) ? 1 : 0;
 }

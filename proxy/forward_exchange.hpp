@@ -33,6 +33,7 @@ private:
     void conclude(const policy::verdict& v);
     void block(const policy::verdict& v);
     void alert(const policy::verdict& v, const std::string& incident);
+    void count_scan();
 
     void prepare_request();
     void acquire(bool allow_pooled);

@@ -3,6 +3,7 @@
 // and forward. A blocked request never has a byte sent to the origin.
 #include <spdlog/spdlog.h>
 
+#include "policy/destinations/category.hpp"
 #include "proxy/block_page.hpp"
 #include "proxy/forward_exchange.hpp"
 #include "proxy/incident_id.hpp"
@@ -88,16 +89,30 @@ void forward_exchange::on_over_limit() {
 }
 
 void forward_exchange::conclude(const policy::verdict& v) {
+    count_scan();
     if (v.act == policy::action::alert || v.would_block()) alert(v, new_incident_id());
     prepare_request();
     acquire(true);
 }
 
 void forward_exchange::alert(const policy::verdict& v, const std::string& incident) {
-    session_->ctx()->alerts.write(inspect_->make_alert(v, session_->record().client, incident));
+    const auto& ctx = *session_->ctx();
+    ctx.alerts.write(inspect_->make_alert(v, session_->record().client, incident));
+    auto category = policy::to_string(inspect_->destination().cat);
+    for (const auto& f : inspect_->findings()) ctx.stats.alert(f.kind, category);
+    if (inspect_->findings().empty()) ctx.stats.alert("none", category);
+    session_->record().verdict = v.act == policy::action::block ? "block"
+                                 : v.would_block()              ? "would_block"
+                                                                : "alert";
+}
+
+void forward_exchange::count_scan() {
+    session_->ctx()->stats.bytes_scanned(inspect_->bytes_scanned());
+    session_->ctx()->stats.scan_seconds(inspect_->scan_seconds());
 }
 
 void forward_exchange::block(const policy::verdict& v) {
+    count_scan();
     auto incident = new_incident_id();
     alert(v, incident);
     spdlog::info("{}: blocked {} {} by rule {} (incident {})", session_->record().client,

@@ -1,9 +1,29 @@
 #include "proxy/inspection.hpp"
 
+#include <chrono>
+
 #include "policy/decision/baa.hpp"
 #include "policy/destinations/category.hpp"
 
 namespace phiguard::proxy {
+namespace {
+
+// Adds the time of one scan step to a running total (for /metrics).
+class scan_timer {
+public:
+    explicit scan_timer(double& total) : total_(total) {}
+    ~scan_timer() {
+        total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    }
+    scan_timer(const scan_timer&) = delete;
+    scan_timer& operator=(const scan_timer&) = delete;
+
+private:
+    double& total_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace
 
 inspection::inspection(std::shared_ptr<const policy::engine> engine, const request_target& target,
                        const http::request_header<>& head)
@@ -12,6 +32,7 @@ inspection::inspection(std::shared_ptr<const policy::engine> engine, const reque
       method_(head.method_string()),
       user_agent_(head[http::field::user_agent]),
       scan_(engine_->detectors()) {
+    scan_timer timed(scan_seconds_);
     classified_ = engine_->classify(target_.host, target_.path, policy::today_utc());
     // The request line as the origin would see it, with scheme and host, so
     // detectors see URLs the way trackers build them.
@@ -30,6 +51,7 @@ void inspection::begin_body(std::string_view content_type, std::string_view cont
 }
 
 void inspection::body(std::string_view chunk) {
+    scan_timer timed(scan_seconds_);
     scan_.body(chunk);
     bytes_scanned_ += chunk.size();
 }

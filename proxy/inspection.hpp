@@ -37,6 +37,7 @@ public:
     const policy::classified& destination() const { return classified_; }
     const std::vector<policy::finding>& findings() const { return scan_.findings(); }
     std::uint64_t bytes_scanned() const { return bytes_scanned_; }
+    double scan_seconds() const { return scan_seconds_; }
     const policy::engine& engine() const { return *engine_; }
 
 private:
@@ -47,6 +48,7 @@ private:
     policy::classified classified_;
     policy::request_scan scan_;
     std::uint64_t bytes_scanned_ = 0;
+    double scan_seconds_ = 0;
     bool wants_body_ = false;
 };
 

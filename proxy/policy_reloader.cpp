@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "policy/config/loader.hpp"
+#include "policy/decision/compile.hpp"
 
 namespace phiguard::proxy {
 
@@ -30,6 +31,7 @@ void policy_reloader::build_initial() {
     auto engine = policy::engine::build(
         ctx_->cfg.policy, ctx_->cfg.mode == policy::config::enforcement::monitor, ++generation_);
     ctx_->policies.install(std::move(engine));
+    ctx_->stats.reload(true, generation_.load());
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
     spdlog::info("policy generation {} compiled in {:.0f} ms ({} mode)", generation_.load(),
                  ms.count(),
@@ -73,29 +75,31 @@ void policy_reloader::run_reload(std::string why) {
         spdlog::info("reload ({}): running on the embedded policy; nothing to reload", why);
         return;
     }
-    auto start = std::chrono::steady_clock::now();
     auto loaded = policy::load_config_file(*options_.config_file);
     apply_run_options(options_, loaded.cfg);
     if (!loaded.ok()) {
         for (const auto& d : loaded.diagnostics) spdlog::error("reload: {}", d.to_string());
         spdlog::error("reload ({}) rejected: the policy has errors; generation {} stays in force",
                       why, generation_.load());
+        ctx_->stats.reload(false, generation_.load());
         return;
     }
-    try {
-        auto next = generation_.load() + 1;
-        auto engine = policy::engine::build(
-            loaded.cfg.policy, loaded.cfg.mode == policy::config::enforcement::monitor, next);
-        ctx_->policies.install(std::move(engine));
-        generation_ = next;
-        auto ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-        spdlog::info("reload ({}): policy generation {} in force, compiled in {:.0f} ms", why, next,
-                     ms.count());
-    } catch (const std::exception& e) {
-        spdlog::error("reload ({}) rejected: {}; generation {} stays in force", why, e.what(),
-                      generation_.load());
+    auto next = generation_.load() + 1;
+    auto compiled = policy::compile_policy(loaded.cfg.policy,
+                                           loaded.cfg.mode == policy::config::enforcement::monitor,
+                                           next, policy::today_utc(), *options_.config_file);
+    for (const auto& d : compiled.diagnostics) spdlog::warn("reload: {}", d.to_string());
+    if (!compiled.ok()) {
+        spdlog::error("reload ({}) rejected: the policy has errors; generation {} stays in force",
+                      why, generation_.load());
+        ctx_->stats.reload(false, generation_.load());
+        return;
     }
+    ctx_->policies.install(compiled.built);
+    generation_ = next;
+    ctx_->stats.reload(true, next);
+    spdlog::info("reload ({}): policy generation {} in force, compiled in {:.0f} ms", why, next,
+                 compiled.compile_ms);
 }
 
 }  // namespace phiguard::proxy

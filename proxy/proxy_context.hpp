@@ -5,6 +5,7 @@
 #include "policy/config/config.hpp"
 #include "proxy/access_log.hpp"
 #include "proxy/alert_log.hpp"
+#include "proxy/metrics.hpp"
 #include "proxy/policy_holder.hpp"
 #include "proxy/upstream_rules.hpp"
 
@@ -29,7 +30,9 @@ struct proxy_context {
     access_log access;
     std::shared_ptr<tls::client_context> upstream_tls;   ///< verifies origins
     std::shared_ptr<tls::server_context> intercept_tls;  ///< null: no interception
-    mutable proxy_counters counters;  // statistics, not state: updated through const refs
+    mutable proxy_counters counters;
+    mutable metrics
+        stats;  ///< what /metrics shows  // statistics, not state: updated through const refs
     std::atomic<bool> draining{false};
 
     alert_log alerts;

@@ -33,6 +33,12 @@ std::vector<std::string> apply_run_options(const run_options& o, policy::config&
     cfg.tls.upstream_ca.insert(cfg.tls.upstream_ca.end(), o.upstream_ca.begin(),
                                o.upstream_ca.end());
     if (o.access_log) cfg.run.access_log = *o.access_log;
+    if (o.admin_listen) {
+        if (!o.admin_listen->empty() && !policy::parse_host_port(*o.admin_listen))
+            errors.push_back("--admin-listen '" + *o.admin_listen + "': expected HOST:PORT");
+        cfg.run.admin_listen = *o.admin_listen;
+        cfg.run.admin_listen_set = true;
+    }
     if (o.alert_log) cfg.policy.alert_log = *o.alert_log;
     if (o.mode == "monitor") cfg.mode = policy::config::enforcement::monitor;
     if (o.mode == "enforce") cfg.mode = policy::config::enforcement::enforce;

@@ -18,6 +18,7 @@ struct run_options {
     std::vector<std::string> allow_upstream;
     std::vector<std::string> upstream_ca;
     std::optional<std::string> access_log;
+    std::optional<std::string> admin_listen;
     std::optional<std::string> alert_log;
     std::optional<std::string> mode;  ///< "enforce" or "monitor"
     std::optional<unsigned> threads;

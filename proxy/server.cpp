@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "policy/config/net_syntax.hpp"
+#include "proxy/tls/server_context.hpp"
 
 namespace phiguard::proxy {
 
@@ -44,6 +45,7 @@ void server::start() {
         spdlog::info("listening on {}:{}", shown, ep.port());
         listeners_.push_back(std::move(l));
     }
+    open_admin();
     for (auto& w : workers_) w->start();
     for (auto& l : listeners_) l->run();
     signals_.add(SIGTERM);
@@ -54,8 +56,43 @@ void server::start() {
     wait_signals();
 }
 
+void server::open_admin() {
+    const auto& where = ctx_->run().admin_listen;
+    if (where.empty()) return;
+    auto hp = policy::parse_host_port(where);
+    error_code ec;
+    auto address = hp ? net::ip::make_address(hp->host, ec) : net::ip::address{};
+    if (!hp || ec) throw std::runtime_error("admin listen address '" + where + "' must be IP:PORT");
+    auto ctx = ctx_;
+    admin_ = std::make_unique<admin_server>(
+        control_, tcp::endpoint(address, hp->port),
+        // Ready once a policy generation is in force (the CA, when
+        // intercepting, was loaded before start), until draining begins:
+        // load balancers then stop sending new connections.
+        [ctx] { return ctx->policies.current() != nullptr && !ctx->draining.load(); },
+        [ctx] {
+            if (ctx->intercept_tls) {
+                auto c = ctx->intercept_tls->leaves().counters();
+                ctx->stats.cert_cache(c.hits, c.misses, c.mints);
+            }
+            return ctx->stats.render(ctx->counters.active_connections.load());
+        });
+    try {
+        admin_->open();
+    } catch (const std::exception& e) {
+        // The default address may be taken (a second instance on one host);
+        // only an address the operator chose is worth refusing to start for.
+        if (ctx_->run().admin_listen_set) throw;
+        spdlog::warn("admin listener not started: {} (set --admin-listen)", e.what());
+        admin_.reset();
+        return;
+    }
+    admin_->run();
+}
+
 int server::run() {
     control_.run();
+    if (admin_) admin_->close();
     shutdown_workers();
     spdlog::info("stopped{}", aborted_ ? " (drain deadline reached; connections cut)" : "");
     return 0;

@@ -2,6 +2,7 @@
 #include <memory>
 #include <vector>
 
+#include "proxy/admin_server.hpp"
 #include "proxy/beast.hpp"
 #include "proxy/listener.hpp"
 #include "proxy/policy_reloader.hpp"
@@ -32,6 +33,7 @@ private:
     void begin_drain();
     void check_drained();
     void shutdown_workers();
+    void open_admin();
 
     std::shared_ptr<proxy_context> ctx_;
     net::io_context control_{1};
@@ -42,6 +44,7 @@ private:
     std::vector<std::unique_ptr<worker>> workers_;
     std::vector<std::shared_ptr<listener>> listeners_;
     policy_reloader reloader_;
+    std::unique_ptr<admin_server> admin_;  ///< after control_: destroyed before it
 };
 
 }  // namespace phiguard::proxy

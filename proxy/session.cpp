@@ -174,6 +174,7 @@ void session::reply(http::status status, const std::string& text, bool keep_aliv
     reply_ = std::make_shared<http::response<http::string_body>>(
         local_reply(status, text, version, keep_alive));
     record_.status = static_cast<unsigned>(status);
+    if (record_.verdict != "block") record_.verdict = "error";
     client_.tcp().expires_after(ctx_->run().limits.body_timeout);
     http::async_write(
         client_, *reply_,
@@ -205,7 +206,12 @@ void session::exchange_done(bool keep_alive) {
 }
 
 void session::next_request(bool keep_alive) {
-    if (!record_.method.empty()) ctx_->access.write(record_);
+    if (!record_.method.empty()) {
+        ctx_->access.write(record_);
+        auto seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - record_.start);
+        ctx_->stats.request_done(record_.verdict, seconds.count());
+    }
     record_ = access_record{};
     parser_.reset();
     if (!keep_alive || ctx_->draining.load() || closed_) return graceful_close();

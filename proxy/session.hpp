@@ -58,6 +58,8 @@ private:
     void handle_connect(const request_target& target);
     void on_connect_upstream(request_target target, connect_result result);
     bool should_intercept(const request_target& target) const;
+    /// The policy's word on a tunnel it cannot see into; false = refused.
+    bool admit_tunnel(const request_target& target);
 
     // TLS interception (session_intercept.cpp)
     void start_intercept(const request_target& target);

@@ -5,6 +5,9 @@
 #include <algorithm>
 
 #include "policy/destinations/domain.hpp"
+#include "proxy/block_page.hpp"
+#include "proxy/incident_id.hpp"
+#include "proxy/inspection.hpp"
 #include "proxy/session.hpp"
 #include "proxy/tunnel.hpp"
 
@@ -18,6 +21,7 @@ void session::handle_connect(const request_target& target) {
                          " is not allowed (upstream.connect_ports)",
                      false);
     if (should_intercept(target)) return start_intercept(target);
+    if (!admit_tunnel(target)) return;
     upstream_target where{target.host, target.port, false};
     auto self = shared_from_this();
     std::make_shared<upstream_connect>(client_.get_executor(), ctx_, where,
@@ -25,6 +29,29 @@ void session::handle_connect(const request_target& target) {
                                            self->on_connect_upstream(target, std::move(result));
                                        })
         ->run();
+}
+
+bool session::admit_tunnel(const request_target& target) {
+    // A spliced tunnel hides its content, but its name is known: the policy
+    // decides on the destination alone (no findings), so a rule can still
+    // block or inventory it by name.
+    auto engine = ctx_->policies.current();
+    auto where = engine->classify(target.host, "", policy::today_utc());
+    auto v = engine->decide(where, "CONNECT", {});
+    if (v.act == policy::action::allow && !v.would_block()) return true;
+    http::request_header<> head;
+    head.method(http::verb::connect);
+    request_target t = target;
+    t.scheme = "https";
+    t.path = "/";
+    inspection seen(engine, t, head);
+    auto incident = new_incident_id();
+    auto event = seen.make_alert(v, client_address_, incident);
+    event.method = "CONNECT";
+    ctx_->alerts.write(event);
+    if (v.act != policy::action::block) return true;
+    reply(http::status::forbidden, block_page_text(v, target.host, incident), false);
+    return false;
 }
 
 bool session::should_intercept(const request_target& target) const {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "policy/config/settings.hpp"
+#include "policy/decision/policy_model.hpp"
 
 namespace phiguard::policy {
 
@@ -21,6 +22,7 @@ struct config {
     enforcement mode = enforcement::enforce;
     settings run;
     tls_settings tls;
+    policy_model policy;  ///< destinations, BAAs, rules, detectors
 };
 
 }  // namespace phiguard::policy

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "policy/config/net_syntax.hpp"
+#include "policy/config/policy_sections.hpp"
 #include "policy/config/yaml_reader.hpp"
 
 namespace phiguard::embedded {
@@ -12,6 +13,19 @@ std::string_view default_policy_yaml();
 
 namespace phiguard::policy {
 namespace {
+
+// A list may also be written as one scalar; point at the offending item.
+template <class Valid>
+void check_list_items(yaml_reader& r, const YAML::Node& list, Valid valid, const char* expected) {
+    if (!list) return;
+    auto check = [&](const YAML::Node& item) {
+        if (item.IsScalar() && !valid(item.Scalar()))
+            r.error(item, "'" + item.Scalar() + "' is not " + expected);
+    };
+    if (list.IsScalar()) return check(list);
+    if (!list.IsSequence()) return;
+    for (const auto& item : list) check(item);
+}
 
 void read_limits(yaml_reader& r, const YAML::Node& node, limits_settings& out) {
     if (!r.expect_map(node, "'limits'")) return;
@@ -51,11 +65,7 @@ void read_upstream(yaml_reader& r, const YAML::Node& node, upstream_settings& ou
     r.read(node, "forwarded_for", out.forwarded_for);
     // Point at the offending list item, not the list.
     auto check_items = [&](const char* key, auto valid, const char* expected) {
-        auto list = node[key];
-        if (!list || !list.IsSequence()) return;
-        for (const auto& item : list)
-            if (item.IsScalar() && !valid(item.Scalar()))
-                r.error(item, "'" + item.Scalar() + "' is not " + expected);
+        check_list_items(r, node[key], valid, expected);
     };
     check_items(
         "allow", [](const std::string& s) { return parse_cidr(s).has_value(); },
@@ -79,11 +89,14 @@ void read_tls(yaml_reader& r, const YAML::Node& node, tls_settings& out) {
     r.read(node, "leaf_cache_size", out.leaf_cache_size);
 }
 
-void read_root(yaml_reader& r, const YAML::Node& root, config& cfg) {
+void read_root(yaml_reader& r, const YAML::Node& root, config& cfg,
+               std::vector<diagnostic>& diagnostics) {
     if (!root || root.IsNull()) return;  // an empty file is the defaults
     if (!r.expect_map(root, "the policy")) return;
-    r.check_keys(root, {"mode", "listen", "threads", "access_log", "limits", "upstream", "tls"},
-                 "the policy");
+    std::vector<std::string_view> known{"mode",   "listen",   "threads", "access_log",
+                                        "limits", "upstream", "tls",     "admin_listen"};
+    for (auto key : policy_section_keys()) known.push_back(key);
+    r.check_keys(root, known, "the policy");
     if (auto mode = root["mode"]) {
         if (mode.IsScalar() && mode.Scalar() == "enforce")
             cfg.mode = config::enforcement::enforce;
@@ -93,15 +106,21 @@ void read_root(yaml_reader& r, const YAML::Node& root, config& cfg) {
             r.error(mode, "'mode' must be 'enforce' or 'monitor'");
     }
     r.read(root, "listen", cfg.run.listen);
-    if (auto list = root["listen"]; list && list.IsSequence())
-        for (const auto& item : list)
-            if (item.IsScalar() && !parse_host_port(item.Scalar()))
-                r.error(item, "'" + item.Scalar() + "' is not HOST:PORT");
+    check_list_items(
+        r, root["listen"], [](const std::string& s) { return parse_host_port(s).has_value(); },
+        "HOST:PORT");
     r.read(root, "threads", cfg.run.threads);
     r.read(root, "access_log", cfg.run.access_log);
+    if (root["admin_listen"]) {
+        r.read(root, "admin_listen", cfg.run.admin_listen);
+        cfg.run.admin_listen_set = true;
+        if (!cfg.run.admin_listen.empty() && !parse_host_port(cfg.run.admin_listen))
+            r.error(root["admin_listen"], "'admin_listen' must be HOST:PORT (or \"\" for none)");
+    }
     read_limits(r, root["limits"], cfg.run.limits);
     read_upstream(r, root["upstream"], cfg.run.upstream);
     read_tls(r, root["tls"], cfg.tls);
+    read_policy_sections(r, root, cfg.policy, diagnostics);
 }
 
 }  // namespace
@@ -110,7 +129,7 @@ load_result load_config_text(std::string_view yaml, const std::string& file_name
     load_result result;
     yaml_reader reader(file_name, result.diagnostics);
     try {
-        read_root(reader, YAML::Load(std::string(yaml)), result.cfg);
+        read_root(reader, YAML::Load(std::string(yaml)), result.cfg, result.diagnostics);
     } catch (const YAML::Exception& e) {
         // Syntax errors carry yaml-cpp's mark: 0-based, reported 1-based.
         result.diagnostics.push_back(

@@ -38,6 +38,9 @@ struct settings {
     std::vector<std::string> listen{"127.0.0.1:3128"};
     unsigned threads = 0;    ///< 0: one per core
     std::string access_log;  ///< empty: off; "-": stdout
+    /// /healthz, /readyz, /metrics. Loopback by default; "" turns it off.
+    std::string admin_listen = "127.0.0.1:9090";
+    bool admin_listen_set = false;  ///< chosen explicitly: failing to bind is fatal
     limits_settings limits;
     upstream_settings upstream;
 };

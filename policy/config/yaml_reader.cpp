@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 #include "policy/config/duration.hpp"
 
@@ -38,8 +39,7 @@ bool read_integer(yaml_reader& r, const YAML::Node& node, Int& out, const char* 
 
 }  // namespace
 
-std::string nearest_word(std::string_view word,
-                         std::initializer_list<std::string_view> candidates) {
+std::string nearest_word(std::string_view word, std::span<const std::string_view> candidates) {
     std::string best;
     std::size_t best_distance = std::numeric_limits<std::size_t>::max();
     for (auto c : candidates) {
@@ -75,10 +75,22 @@ bool yaml_reader::expect_map(const YAML::Node& node, std::string_view what) {
     return false;
 }
 
-void yaml_reader::check_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
+void yaml_reader::check_keys(const YAML::Node& map, std::span<const std::string_view> known,
                              std::string_view section) {
+    // yaml-cpp keeps duplicate keys and lookups see only the first, so a
+    // second "allow:" further down would be silently ignored.
+    std::vector<std::pair<std::string, int>> seen;
     for (auto it = map.begin(); it != map.end(); ++it) {
         auto key = it->first.Scalar();
+        auto first =
+            std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == key; });
+        if (first != seen.end()) {
+            error(it->first, "duplicate key '" + key + "' in " + std::string(section) +
+                                 "; only the first, on line " + std::to_string(first->second) +
+                                 ", would be used");
+            continue;
+        }
+        seen.emplace_back(key, it->first.Mark().line + 1);
         if (std::find(known.begin(), known.end(), key) != known.end()) continue;
         std::string message = "unknown key '" + key + "' in " + std::string(section);
         auto near = nearest_word(key, known);

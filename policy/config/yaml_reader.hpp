@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,13 @@ public:
 
     /// False (and an error) unless node is a map; a missing node is fine.
     bool expect_map(const YAML::Node& node, std::string_view what);
-    /// Reports each key of map not in known, with the nearest known key.
+    /// Reports each key of map not in known, with the nearest known key, and
+    /// every repeated key.
     void check_keys(const YAML::Node& map, std::initializer_list<std::string_view> known,
+                    std::string_view section) {
+        check_keys(map, std::span<const std::string_view>(known.begin(), known.size()), section);
+    }
+    void check_keys(const YAML::Node& map, std::span<const std::string_view> known,
                     std::string_view section);
 
     void read(const YAML::Node& map, const char* key, std::string& out);
@@ -47,6 +53,11 @@ private:
 };
 
 /// The candidate closest to word by edit distance, or "" when none is close.
-std::string nearest_word(std::string_view word, std::initializer_list<std::string_view> candidates);
+std::string nearest_word(std::string_view word, std::span<const std::string_view> candidates);
+inline std::string nearest_word(std::string_view word,
+                                std::initializer_list<std::string_view> candidates) {
+    return nearest_word(word,
+                        std::span<const std::string_view>(candidates.begin(), candidates.size()));
+}
 
 }  // namespace phiguard::policy

@@ -1,5 +1,7 @@
 #include "proxy/tls/server_context.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <cstring>
 #include <stdexcept>
 
@@ -77,8 +79,16 @@ int server_context::on_certificate(SSL* ssl, void* arg) {
         std::shared_ptr<const certs::leaf> leaf;
         if (host.empty())
             error = "client sent no SNI and no fallback host was set";
-        else
+        else {
+            auto before = self->leaves_->counters().mints;
             leaf = self->leaves_->get(host, error);
+            // Minting is the expensive path: say so, with the running counts,
+            // so operators (and tests) can see the cache doing its job.
+            auto after = self->leaves_->counters();
+            if (leaf && after.mints != before)
+                spdlog::info("minted certificate for {} (cache: {} mints, {} hits)", host,
+                             after.mints, after.hits);
+        }
         if (leaf && SSL_use_certificate(ssl, leaf->cert()) == 1 &&
             SSL_use_PrivateKey(ssl, leaf->key()) == 1)
             return 1;
