@@ -1,0 +1,82 @@
+#include "e2e/support/curl.hpp"
+
+#include <regex>
+
+namespace phiguard::e2e {
+
+namespace {
+
+constexpr const char* write_out =
+    "%{stderr}@@ status=%{http_code} connects=%{num_connects} time=%{time_total} "
+    "size=%{size_download} @@\n";
+
+// The offset where the body of a single transfer starts: past every head, interim ones too.
+std::size_t body_offset(const std::string& out) {
+    std::size_t pos = 0;
+    for (int guard = 0; guard < 16 && out.compare(pos, 5, "HTTP/") == 0; ++guard) {
+        auto const end = out.find("\r\n\r\n", pos);
+        if (end == std::string::npos) return out.size();
+        pos = end + 4;
+    }
+    return pos;
+}
+
+std::size_t last_head_offset(const std::string& out) {
+    std::size_t pos = 0;
+    std::size_t last = 0;
+    for (int guard = 0; guard < 16 && out.compare(pos, 5, "HTTP/") == 0; ++guard) {
+        last = pos;
+        auto const end = out.find("\r\n\r\n", pos);
+        if (end == std::string::npos) break;
+        pos = end + 4;
+    }
+    return last;
+}
+
+}  // namespace
+
+http_reply curl_result::reply() const {
+    auto const start = last_head_offset(run.out);
+    auto const end = body_offset(run.out);
+    std::size_t consumed = 0;
+    auto parsed =
+        parse_reply(std::string_view(run.out).substr(start, end - start), true, true, consumed);
+    return parsed ? *parsed : http_reply{};
+}
+
+std::string curl_result::body() const {
+    return run.out.substr(body_offset(run.out));
+}
+
+std::string curl_result::describe() const {
+    std::string out = run.out.size() > 2000 ? run.out.substr(0, 2000) + "…" : run.out;
+    return "curl exit " + std::to_string(run.exit_code) + (run.timed_out ? " (timed out)" : "") +
+           "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + run.err;
+}
+
+curl_result curl(const std::string& proxy_url, const std::vector<std::string>& args,
+                 std::chrono::milliseconds timeout) {
+    auto const seconds = std::to_string(std::max<long>(1, timeout.count() / 1000));
+    std::vector<std::string> argv{"curl", "-sS", "-D", "-", "--max-time", seconds, "-w", write_out};
+    if (!proxy_url.empty()) {
+        argv.push_back("-x");
+        argv.push_back(proxy_url);
+    }
+    argv.insert(argv.end(), args.begin(), args.end());
+    curl_result result;
+    // The command's own deadline is a little longer so curl reports its timeout itself.
+    result.run = run_command(argv, timeout + std::chrono::seconds(5));
+    static std::regex const line(R"(@@ status=(\d+) connects=(\d+) time=([0-9.]+) size=(\d+) @@)");
+    for (std::sregex_iterator it(result.run.err.begin(), result.run.err.end(), line), end;
+         it != end; ++it) {
+        curl_transfer t;
+        t.status = std::stoi((*it)[1].str());
+        t.connects = std::stoi((*it)[2].str());
+        t.seconds = std::stod((*it)[3].str());
+        t.size_download = std::stoull((*it)[4].str());
+        result.transfers.push_back(t);
+    }
+    return result;
+}
+
+}  // namespace phiguard::e2e
