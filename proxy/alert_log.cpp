@@ -3,7 +3,6 @@
 #include "proxy/json_line.hpp"
 
 namespace phiguard::proxy {
-namespace {
 
 std::string findings_json(const std::vector<policy::finding>& findings) {
     std::string out = "[";
@@ -20,8 +19,6 @@ std::string findings_json(const std::vector<policy::finding>& findings) {
     }
     return out + "]";
 }
-
-}  // namespace
 
 std::string format_alert(const alert_event& e) {
     bool blocked = e.action == "block";

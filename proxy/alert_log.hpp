@@ -36,6 +36,10 @@ struct alert_event {
     std::vector<policy::finding> findings;
 };
 
+/// Findings as a JSON array: kind, detector, location, where, redacted hint,
+/// confidence. Shared by the alert log and the scan/explain commands.
+std::string findings_json(const std::vector<policy::finding>& findings);
+
 /// Elastic Common Schema field names (nested objects), plus phiguard.*.
 std::string format_alert(const alert_event& event);
 

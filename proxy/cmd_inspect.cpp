@@ -13,6 +13,7 @@
 #include "policy/destinations/category.hpp"
 #include "policy/engine.hpp"
 #include "policy/scan/request_scan.hpp"
+#include "proxy/alert_log.hpp"
 #include "proxy/json_line.hpp"
 
 namespace phiguard::proxy {
@@ -84,21 +85,6 @@ std::optional<outcome> inspect(const inspect_args& args) {
     out.findings = scan.findings();
     out.verdict = out.engine->decide(out.where, args.method, out.findings);
     return out;
-}
-
-std::string findings_json(const std::vector<policy::finding>& findings) {
-    std::string out = "[";
-    for (const auto& f : findings) {
-        if (out.size() > 1) out += ',';
-        out += json_line{}
-                   .add("kind", f.kind)
-                   .add("detector", f.detector)
-                   .add("location", f.location)
-                   .add("hint", f.hint)
-                   .add("confidence", f.confidence)
-                   .object();
-    }
-    return out + "]";
 }
 
 json_line destination_json(const outcome& o) {
