@@ -53,6 +53,8 @@ void forward_exchange::on_hold_read(error_code ec, std::size_t) {
     held_.append(buf_.data(), got);
     inspect_->body({buf_.data(), got});
     session_->record().bytes_in += got;
+    // The limit holds however the body arrived: one large read counts too.
+    if (held_.size() > inspect_->engine().model().body_limit) return on_over_limit();
     if (parser.is_done()) {
         inspect_->end_body();
         holding_ = true;
@@ -61,7 +63,6 @@ void forward_exchange::on_hold_read(error_code ec, std::size_t) {
         if (v.act == policy::action::block) return block(v);
         return conclude(v);
     }
-    if (held_.size() > inspect_->engine().model().body_limit) return on_over_limit();
     do_hold_read();
 }
 
