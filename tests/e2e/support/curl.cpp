@@ -1,6 +1,6 @@
 #include "e2e/support/curl.hpp"
 
-#include <regex>
+#include <cstdio>
 
 namespace phiguard::e2e {
 
@@ -66,14 +66,22 @@ curl_result curl(const std::string& proxy_url, const std::vector<std::string>& a
     curl_result result;
     // The command's own deadline is a little longer so curl reports its timeout itself.
     result.run = run_command(argv, timeout + std::chrono::seconds(5));
-    static std::regex const line(R"(@@ status=(\d+) connects=(\d+) time=([0-9.]+) size=(\d+) @@)");
-    for (std::sregex_iterator it(result.run.err.begin(), result.run.err.end(), line), end;
-         it != end; ++it) {
+    // One "@@ status=… @@" marker per transfer (scanned without std::regex: GCC 12 reports
+    // false maybe-uninitialized errors inside it under the sanitizers).
+    const std::string& err = result.run.err;
+    for (auto at = err.find("@@ status="); at != std::string::npos;
+         at = err.find("@@ status=", at + 1)) {
         curl_transfer t;
-        t.status = std::stoi((*it)[1].str());
-        t.connects = std::stoi((*it)[2].str());
-        t.seconds = std::stod((*it)[3].str());
-        t.size_download = std::stoull((*it)[4].str());
+        int status = 0, connects = 0;
+        double seconds = 0;
+        unsigned long long size = 0;
+        if (std::sscanf(err.c_str() + at, "@@ status=%d connects=%d time=%lf size=%llu @@", &status,
+                        &connects, &seconds, &size) != 4)
+            continue;
+        t.status = status;
+        t.connects = connects;
+        t.seconds = seconds;
+        t.size_download = size;
         result.transfers.push_back(t);
     }
     return result;

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <stdexcept>
 
@@ -76,11 +75,19 @@ proxy_process::~proxy_process() {
 }
 
 void proxy_process::scan_ports() {
-    static std::regex const line(R"(listening on (\S+):(\d+))");
+    // "listening on ADDR:PORT" lines; the port follows the last ':' of the address token.
     auto const text = stderr_text();
+    constexpr std::string_view marker = "listening on ";
     std::vector<std::uint16_t> found;
-    for (std::sregex_iterator it(text.begin(), text.end(), line), end; it != end; ++it) {
-        found.push_back(static_cast<std::uint16_t>(std::stoul((*it)[2].str())));
+    for (auto at = text.find(marker); at != std::string::npos; at = text.find(marker, at + 1)) {
+        auto const start = at + marker.size();
+        auto const stop = text.find_first_of(" \n", start);
+        auto const token = text.substr(start, stop == std::string::npos ? stop : stop - start);
+        auto const colon = token.rfind(':');
+        if (colon == std::string::npos || colon + 1 >= token.size()) continue;
+        auto const digits = token.substr(colon + 1);
+        if (digits.find_first_not_of("0123456789") != std::string::npos) continue;
+        found.push_back(static_cast<std::uint16_t>(std::stoul(digits)));
     }
     ports_ = std::move(found);
 }
