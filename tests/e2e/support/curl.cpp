@@ -73,14 +73,14 @@ curl_result curl(const std::string& proxy_url, const std::vector<std::string>& a
          at = err.find("@@ status=", at + 1)) {
         curl_transfer t;
         int status = 0, connects = 0;
-        double seconds = 0;
+        double elapsed = 0;
         unsigned long long size = 0;
         if (std::sscanf(err.c_str() + at, "@@ status=%d connects=%d time=%lf size=%llu @@", &status,
-                        &connects, &seconds, &size) != 4)
+                        &connects, &elapsed, &size) != 4)
             continue;
         t.status = status;
         t.connects = connects;
-        t.seconds = seconds;
+        t.seconds = elapsed;
         t.size_download = size;
         result.transfers.push_back(t);
     }
