@@ -20,5 +20,10 @@ for config in $configs; do
     cmake -S . -B "build/$config" -G Ninja "${flags[@]}" >/dev/null
     cmake --build "build/$config" -j"$jobs"
     echo "=== $config: test" >&2
-    (cd "build/$config" && ctest --output-on-failure -j"$jobs" --timeout 600)
+    # Under ASan+UBSan the unit and lint tests run; the e2e tests are built
+    # (so they compile sanitized) but not yet run there: that run has not
+    # been verified end to end (see the issue tracker).
+    labels=()
+    [[ $config == asan ]] && labels=(-L 'unit|lint')
+    (cd "build/$config" && ctest --output-on-failure -j"$jobs" --timeout 600 "${labels[@]}")
 done
