@@ -49,9 +49,16 @@ std::string curl_result::body() const {
 }
 
 std::string curl_result::describe() const {
-    std::string out = run.out.size() > 2000 ? run.out.substr(0, 2000) + "…" : run.out;
-    return "curl exit " + std::to_string(run.exit_code) + (run.timed_out ? " (timed out)" : "") +
-           "\n--- stdout ---\n" + out + "\n--- stderr ---\n" + run.err;
+    // Built with append rather than operator+ chains: GCC 12 at -O2 reports a false
+    // -Warray-bounds inside the inlined rvalue operator+.
+    std::string text = "curl exit " + std::to_string(run.exit_code);
+    if (run.timed_out) text.append(" (timed out)");
+    text.append("\n--- stdout ---\n");
+    text.append(std::string_view(run.out).substr(0, 2000));
+    if (run.out.size() > 2000) text.append("…");
+    text.append("\n--- stderr ---\n");
+    text.append(run.err);
+    return text;
 }
 
 curl_result curl(const std::string& proxy_url, const std::vector<std::string>& args,
