@@ -77,6 +77,14 @@ void forward_exchange::on_connected(connect_result result) {
 
 void forward_exchange::do_write_head() {
     req_sr_.emplace(session_->parser().get());
+    if (holding_) {
+        // The held body leaves with the head, in one write.
+        auto& body = session_->parser().get().body();
+        body.data = held_.data();
+        body.size = held_.size();
+        body.more = !held_complete_;
+        return do_write_request_body();
+    }
     up_->stream.tcp().expires_after(session_->ctx()->run().limits.body_timeout);
     http::async_write_header(
         up_->stream, *req_sr_,
@@ -95,14 +103,6 @@ void forward_exchange::on_write_head(error_code ec, std::size_t) {
         return net::async_write(
             session_->client(), net::buffer(continue_line),
             beast::bind_front_handler(&forward_exchange::on_continue_sent, shared_from_this()));
-    }
-    if (holding_) {
-        // The held body goes first, in one write.
-        auto& body = session_->parser().get().body();
-        body.data = held_.data();
-        body.size = held_.size();
-        body.more = !held_complete_;
-        return do_write_request_body();
     }
     if (req_sr_->is_done()) return do_read_response_head();
     do_read_request_body();
@@ -164,6 +164,8 @@ void forward_exchange::do_write_request_body() {
 
 void forward_exchange::on_write_request_body(error_code ec, std::size_t) {
     if (ec == http::error::need_buffer) ec = {};
+    // A held request has lost nothing yet when a reused connection turns out dead.
+    if (ec && holding_ && !body_sent_ && can_retry(ec)) return acquire(false);
     if (ec)
         return fail(http::status::bad_gateway,
                     "sending the request body to " + target_.host + " failed: " + ec.message());
@@ -223,6 +225,10 @@ void forward_exchange::on_read_response_head(error_code ec, std::size_t) {
     }
     res.keep_alive(client_keep_alive_ && !session_->ctx()->draining.load());
     session_->record().status = code;
+    res_sr_.emplace(res);
+    // With a body, the head waits for the first body bytes so both leave in
+    // one write (one segment for a typical small response, not two).
+    if (response_has_body_) return do_read_response_body();
     do_write_response_head();
 }
 
@@ -230,8 +236,7 @@ void forward_exchange::do_write_response_head() {
     auto& body = res_parser_->get().body();
     body.data = nullptr;
     body.size = 0;
-    body.more = response_has_body_;
-    res_sr_.emplace(res_parser_->get());
+    body.more = false;
     session_->client().tcp().expires_after(session_->ctx()->run().limits.body_timeout);
     http::async_write_header(
         session_->client(), *res_sr_,
@@ -240,8 +245,7 @@ void forward_exchange::do_write_response_head() {
 
 void forward_exchange::on_write_response_head(error_code ec, std::size_t) {
     if (ec) return abort();
-    if (!response_has_body_) return finish();
-    do_read_response_body();
+    finish();
 }
 
 void forward_exchange::do_read_response_body() {

@@ -25,7 +25,7 @@ struct upstream_settings {
     millis response_timeout{60'000};  ///< request sent -> response head received
     millis tunnel_idle_timeout{300'000};
     millis pool_idle_timeout{30'000};
-    std::size_t pool_max_idle_per_host = 16;
+    std::size_t pool_max_idle_per_host = 256;
     std::vector<std::string> allow;       ///< CIDRs exempt from the SSRF guard
     std::vector<std::string> resolve;     ///< curl --resolve: "host:port:addr"
     std::vector<std::string> connect_to;  ///< curl --connect-to: "h1:p1:h2:p2"
