@@ -124,6 +124,7 @@ void forward_exchange::do_read_request_body() {
         body.more = false;
         return do_write_request_body();
     }
+    size_relay_buffer(parser.content_length_remaining());
     body.data = buf_.data();
     body.size = buf_.size();
     session_->client().tcp().expires_after(session_->ctx()->run().limits.body_timeout);
@@ -256,6 +257,7 @@ void forward_exchange::do_read_response_body() {
         body.more = false;
         return do_write_response_body();
     }
+    size_relay_buffer(res_parser_->content_length_remaining());
     body.data = buf_.data();
     body.size = buf_.size();
     up_->stream.tcp().expires_after(session_->ctx()->run().limits.body_timeout);
@@ -292,6 +294,13 @@ void forward_exchange::on_write_response_body(error_code ec, std::size_t) {
     if (ec) return abort();
     if (res_sr_->is_done()) return finish();
     do_read_response_body();
+}
+
+void forward_exchange::size_relay_buffer(boost::optional<std::uint64_t> content_length) {
+    constexpr std::uint64_t most = 16384;
+    auto const want = static_cast<std::size_t>(std::min(content_length.value_or(most), most));
+    // Only grows: a buffer in use by the other direction keeps its size.
+    if (buf_.size() < std::max<std::size_t>(want, 1)) buf_.resize(std::max<std::size_t>(want, 1));
 }
 
 void forward_exchange::finish() {

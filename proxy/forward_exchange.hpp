@@ -1,7 +1,7 @@
 #pragma once
-#include <array>
 #include <memory>
 #include <optional>
+#include <vector>
 
 #include "proxy/inspection.hpp"
 #include "proxy/request_target.hpp"
@@ -65,7 +65,11 @@ private:
     std::optional<http::request_serializer<http::buffer_body>> req_sr_;
     std::optional<http::response_parser<http::buffer_body>> res_parser_;
     std::optional<http::response_serializer<http::buffer_body>> res_sr_;
-    std::array<char, 16384> buf_{};
+    // Body relay buffer, sized to what the message needs (up to 16 KiB) on
+    // first use: most exchanges carry a small body or none, and with a
+    // thousand connections in flight a fixed 16 KiB each was most of the RSS.
+    std::vector<char> buf_;
+    void size_relay_buffer(boost::optional<std::uint64_t> content_length);
     std::optional<inspection> inspect_;
     std::string held_;            ///< request body held for the scan
     bool holding_ = false;        ///< held_ is what the origin gets first

@@ -1,5 +1,7 @@
 #include "proxy/policy_reloader.hpp"
 
+#include <malloc.h>
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -8,6 +10,16 @@
 #include "policy/decision/compile.hpp"
 
 namespace phiguard::proxy {
+namespace {
+
+// Compiling allocates far more than the result keeps (Hyperscan's compiler,
+// parsed lists) and glibc keeps freed pages in the thread's arena; hand them
+// back so they do not stay resident for the proxy's whole life.
+void release_compile_garbage() {
+    malloc_trim(0);
+}
+
+}  // namespace
 
 policy_reloader::policy_reloader(net::io_context& control, std::shared_ptr<proxy_context> ctx,
                                  run_options options)
@@ -31,6 +43,7 @@ void policy_reloader::build_initial() {
     auto engine = policy::engine::build(
         ctx_->cfg.policy, ctx_->cfg.mode == policy::config::enforcement::monitor, ++generation_);
     ctx_->policies.install(std::move(engine));
+    release_compile_garbage();
     ctx_->stats.reload(true, generation_.load());
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
     spdlog::info("policy generation {} compiled in {:.0f} ms ({} mode)", generation_.load(),
@@ -96,6 +109,8 @@ void policy_reloader::run_reload(std::string why) {
         return;
     }
     ctx_->policies.install(compiled.built);
+    compiled = {};
+    release_compile_garbage();
     generation_ = next;
     ctx_->stats.reload(true, next);
     spdlog::info("reload ({}): policy generation {} in force, compiled in {:.0f} ms", why, next,
