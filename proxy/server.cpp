@@ -92,6 +92,12 @@ void server::open_admin() {
 
 int server::run() {
     control_.run();
+    // The listeners' cancelled accepts may still be queued here, each holding
+    // a socket that belongs to a worker's io_context: let them complete while
+    // the workers exist (destroyed later with control_, they touched freed
+    // memory; AddressSanitizer caught it on SIGTERM).
+    control_.restart();
+    control_.poll();
     if (admin_) admin_->close();
     shutdown_workers();
     spdlog::info("stopped{}", aborted_ ? " (drain deadline reached; connections cut)" : "");

@@ -150,9 +150,10 @@ TEST_CASE("framing: a 256 MiB download streams while the proxy stays under 64 Mi
     CHECK(samples.load() > 10);
     long bound_kib = 64 * 1024;
 #if defined(__SANITIZE_ADDRESS__)
-    // ASan's quarantine and shadow memory add a fixed overhead that says nothing about
-    // buffering; a proxy holding the body would still be far above this.
-    bound_kib = 160 * 1024;
+    // Under ASan the proxy starts far larger (its allocator never hands the policy
+    // compiler's memory back, and shadow memory comes on top), so the bound is on growth
+    // during the transfer: a proxy holding the 256 MiB body would still be far above it.
+    bound_kib = rss_before + 96 * 1024;
 #endif
     CHECK(peak_kib.load() < bound_kib);
 }
