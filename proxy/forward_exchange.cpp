@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
+
 #include "proxy/hop_by_hop.hpp"
 
 namespace phiguard::proxy {
@@ -124,7 +126,7 @@ void forward_exchange::do_read_request_body() {
         body.more = false;
         return do_write_request_body();
     }
-    size_relay_buffer(parser.content_length_remaining());
+    size_relay_buffer(parser.get().base());
     body.data = buf_.data();
     body.size = buf_.size();
     session_->client().tcp().expires_after(session_->ctx()->run().limits.body_timeout);
@@ -257,7 +259,7 @@ void forward_exchange::do_read_response_body() {
         body.more = false;
         return do_write_response_body();
     }
-    size_relay_buffer(res_parser_->content_length_remaining());
+    size_relay_buffer(res_parser_->get().base());
     body.data = buf_.data();
     body.size = buf_.size();
     up_->stream.tcp().expires_after(session_->ctx()->run().limits.body_timeout);
@@ -296,9 +298,17 @@ void forward_exchange::on_write_response_body(error_code ec, std::size_t) {
     do_read_response_body();
 }
 
-void forward_exchange::size_relay_buffer(boost::optional<std::uint64_t> content_length) {
-    constexpr std::uint64_t most = 16384;
-    auto const want = static_cast<std::size_t>(std::min(content_length.value_or(most), most));
+void forward_exchange::size_relay_buffer(const http::fields& message) {
+    // Read from the header rather than the parser's boost::optional, which
+    // GCC 12 flags as maybe-uninitialized under the sanitizers. The head was
+    // validated already; anything unparsable just gets the full size.
+    constexpr std::size_t most = 16384;
+    auto const text = message[http::field::content_length];
+    std::size_t length = most;
+    if (auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), length);
+        ec != std::errc{} || end != text.data() + text.size() || text.empty())
+        length = most;
+    auto const want = std::min(length, most);
     // Only grows: a buffer in use by the other direction keeps its size.
     if (buf_.size() < std::max<std::size_t>(want, 1)) buf_.resize(std::max<std::size_t>(want, 1));
 }

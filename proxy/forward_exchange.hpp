@@ -69,7 +69,7 @@ private:
     // first use: most exchanges carry a small body or none, and with a
     // thousand connections in flight a fixed 16 KiB each was most of the RSS.
     std::vector<char> buf_;
-    void size_relay_buffer(boost::optional<std::uint64_t> content_length);
+    void size_relay_buffer(const http::fields& message);
     std::optional<inspection> inspect_;
     std::string held_;            ///< request body held for the scan
     bool holding_ = false;        ///< held_ is what the origin gets first

@@ -33,7 +33,7 @@ void forward_exchange::on_hold_continue_sent(error_code ec, std::size_t) {
 
 void forward_exchange::do_hold_read() {
     auto& body = session_->parser().get().body();
-    size_relay_buffer(session_->parser().content_length_remaining());
+    size_relay_buffer(session_->parser().get().base());
     body.data = buf_.data();
     body.size = buf_.size();
     session_->client().tcp().expires_after(session_->ctx()->run().limits.body_timeout);
