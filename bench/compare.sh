@@ -6,7 +6,7 @@
 #
 #   bash bench/compare.sh                 install, build, 3 repetitions, 10 s runs
 #   bash bench/compare.sh --smoke         a few hundred requests per scenario (the suite runs this)
-#   options: --reps N  --duration S  --proxies "phiguard squid privoxy tinyproxy mitmproxy"
+#   options: --reps N  --duration S  --proxies "phiguard squid privoxy tinyproxy mitmproxy direct"
 #            --build-dir DIR (use an existing build)  --no-install  --keep (keep the run dir)
 #
 # Layout on the 2-core machines here: the proxy under test alone on CPU 1
@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 src=$PWD
 
 reps=3 duration=10 warmup=2 smoke=0 install=1 keep=0 build_dir=""
-proxies="phiguard squid privoxy tinyproxy mitmproxy"
+proxies="phiguard squid privoxy tinyproxy mitmproxy direct"
 while (($#)); do
     case $1 in
         --smoke) smoke=1 reps=1 ;;
@@ -103,10 +103,21 @@ wait_port() {
     return 1
 }
 
+# Fixed loopback ports: anything already there (a stray peer, a system service)
+# would be measured instead of what the table names.
+for port in 18080 18443 13128 13129 13130 18118 18119 18888 18081; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        say "127.0.0.1:$port is already in use; stop whatever listens there first"
+        exit 1
+    fi
+done
+
 "${pin_load[@]}" nginx -c "$run/nginx.conf" -g 'daemon off;' 2>"$run/logs/nginx.out" &
-pids+=($!)
+nginx_pid=$!
+pids+=("$nginx_pid")
 wait_port 18080
 wait_port 18443
+kill -0 "$nginx_pid" 2>/dev/null || { say "nginx did not start:"; cat "$run/logs/nginx-error.log" >&2; exit 1; }
 
 # --- the proxies: "instance" = one configuration of one product, on its own port
 current_pid=""
@@ -147,12 +158,19 @@ start_instance() {
         mitmproxy)
             "${pin_proxy[@]}" mitmdump --set confdir="$run/mitmproxy" >"$log" 2>&1 &
             port=18081 ;;
+        direct)
+            # No proxy: the load generator talks to nginx itself (the origin's ceiling
+            # with this load generator; nginx shares CPU 0 with it). RSS is nginx's.
+            current_pid=$nginx_pid port=""
+            trust=$run/certs/origin-ca.pem
+            return 0 ;;
     esac
     current_pid=$!
     pids+=("$current_pid")
     if ! wait_port "$port"; then tail -20 "$log" >&2; return 1; fi
 }
 stop_instance() {
+    [[ -n $port ]] || return 0  # direct: nginx stays up
     kill "$current_pid" 2>/dev/null || true
     wait "$current_pid" 2>/dev/null || true
     # squid -N exits after shutdown_lifetime; make sure the port is free again.
@@ -174,6 +192,8 @@ instance_for() {
         tinyproxy:*) echo "" ;;
         mitmproxy:tracker) echo "" ;;
         mitmproxy:*) echo mitmproxy ;;
+        direct:tracker) echo "" ;;
+        direct:*) echo direct ;;
     esac
 }
 
@@ -207,7 +227,9 @@ run_load() {  # product scenario rep extra-args...
         bound=(--duration 60 --warmup 0 -n "$n")
     fi
     local out
-    out=$("${pin_load[@]}" "$loadgen" --proxy "127.0.0.1:$port" --rss-pid "$current_pid" \
+    local -a via=(--direct)
+    [[ -n $port ]] && via=(--proxy "127.0.0.1:$port")
+    out=$("${pin_load[@]}" "$loadgen" "${via[@]}" --rss-pid "$current_pid" \
         --label "$product/$scenario" "${bound[@]}" "${args[@]}" "$@" 2>&1) || {
         say "$product/$scenario failed:"
         echo "$out" >&2

@@ -40,6 +40,7 @@ void connection::on_connect(error_code ec) {
     socket_.set_option(asio::ip::tcp::no_delay(true));
     if (run_.measuring(clock::now())) ++run_.counted.connects;
     if (!run_.tgt.tls) return send();
+    if (run_.opts.direct) return start_tls();
     connect_reply_.clear();
     auto const line =
         "CONNECT " + run_.tgt.authority + " HTTP/1.1\r\nHost: " + run_.tgt.authority + "\r\n\r\n";
@@ -63,6 +64,10 @@ void connection::on_connect_reply(error_code ec, std::size_t bytes) {
         return fail("connect-refused");
     // Anything after the blank line would be TLS bytes the proxy sent unasked.
     if (bytes != connect_reply_.size()) return fail("connect-reply-extra");
+    start_tls();
+}
+
+void connection::start_tls() {
     tls_.emplace(socket_, run_.tls);
     auto* ssl = tls_->native_handle();
     boost::system::error_code addr_ec;

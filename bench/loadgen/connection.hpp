@@ -31,6 +31,7 @@ private:
     void on_connect(error_code ec);
     void on_connect_written(error_code ec);
     void on_connect_reply(error_code ec, std::size_t bytes);
+    void start_tls();
     void on_handshake(error_code ec);
     bool peer_matches_ip();
     void next_request();

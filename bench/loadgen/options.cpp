@@ -10,6 +10,8 @@ bool parse_options(int argc, char** argv, options& o, int& exit_code) {
         "latency percentiles and the proxy's peak RSS",
         "loadgen"};
     app.add_option("--proxy", o.proxy, "HOST:PORT of the proxy under test")->capture_default_str();
+    app.add_flag("--direct", o.direct,
+                 "No proxy: connect to the URL's host (an IP) to measure the origin itself");
     app.add_option("--url", o.url, "http://… sent in absolute form; https://… via CONNECT + TLS")
         ->required();
     app.add_option("--method", o.method, "GET or POST")->capture_default_str();

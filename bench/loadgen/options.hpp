@@ -9,7 +9,8 @@ namespace phiguard::loadgen {
 
 struct options {
     std::string proxy = "127.0.0.1:3128";  // HOST:PORT of the forward proxy under test
-    std::string url;                       // http:// (absolute-form) or https:// (CONNECT + TLS)
+    bool direct = false;  // no proxy: straight to the URL's host (the origin's own ceiling)
+    std::string url;      // http:// (absolute-form) or https:// (CONNECT + TLS)
     std::string method = "GET";
     std::size_t body_size = 0;         // bytes of form body sent with each request
     std::vector<std::string> headers;  // extra "Name: value" lines

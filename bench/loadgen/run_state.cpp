@@ -21,7 +21,10 @@ boost::asio::ip::tcp::endpoint parse_endpoint(const std::string& host_port) {
 }  // namespace
 
 run_state::run_state(boost::asio::io_context& io, options o, target t)
-    : ioc(io), opts(std::move(o)), tgt(std::move(t)), proxy(parse_endpoint(opts.proxy)) {
+    : ioc(io),
+      opts(std::move(o)),
+      tgt(std::move(t)),
+      proxy(parse_endpoint(opts.direct ? tgt.authority : opts.proxy)) {
     if (!opts.ca_file.empty()) tls.load_verify_file(opts.ca_file);
     tls.set_verify_mode(boost::asio::ssl::verify_peer);
     // No client-side session cache or tickets: every new connection is a full

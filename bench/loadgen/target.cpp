@@ -52,8 +52,12 @@ std::optional<target> make_target(const options& o) {
     }
     bool const ipv6 = t.host.find(':') != std::string::npos;
     t.authority = (ipv6 ? "[" + t.host + "]" : t.host) + ":" + port;
-    // Inside a tunnel the request is in origin form; to the proxy itself in absolute form.
-    std::string const request_target = t.tls ? path : "http://" + std::string(authority) + path;
+    // Inside a tunnel (or straight to the origin) the request is in origin form; to the
+    // proxy itself in absolute form.
+    t.port = port;
+    bool const origin_form = t.tls || o.direct;
+    std::string const request_target =
+        origin_form ? path : "http://" + std::string(authority) + path;
     std::string const body = form_body(o.body_size);
     t.request = o.method + " " + request_target + " HTTP/1.1\r\nHost: " + std::string(authority) +
                 "\r\nUser-Agent: phiguard-loadgen\r\nAccept: */*\r\n";

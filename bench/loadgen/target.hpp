@@ -12,7 +12,8 @@ struct target {
     bool tls = false;
     std::string host;       // as written in the URL (name or IP literal, no brackets)
     std::string authority;  // host:port for CONNECT and Host
-    std::string request;    // the whole request, head and body, ready to write
+    std::string port;
+    std::string request;  // the whole request, head and body, ready to write
 };
 
 // nullopt (with a message on stderr) when the URL is not http(s)://host[:port]/path.
