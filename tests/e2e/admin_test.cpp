@@ -108,7 +108,7 @@ TEST_CASE("admin: an --admin-listen address already in use stops the start, nami
     auto const taken = "127.0.0.1:" + std::to_string(o.port());
     auto const r = run_command({PHIGUARD_BINARY, "run", "--listen", "127.0.0.1:0", "--no-intercept",
                                 "--admin-listen", taken},
-                               10s);
+                               policy_compile_limit);
     INFO(r.err);
     CHECK_FALSE(r.timed_out);
     CHECK(r.exit_code != 0);

@@ -10,13 +10,10 @@
 
 #include "e2e/support/curl.hpp"
 #include "e2e/support/origin.hpp"
+#include "e2e/support/proxy_process.hpp"
 #include "e2e/support/temp_dir.hpp"
 
 namespace phiguard::e2e {
-
-/// How long `run` may take to announce its port, and a reload to be logged: compiling the
-/// policy takes seconds in unoptimised and sanitized builds on a busy machine.
-inline constexpr std::chrono::seconds policy_compile_limit{90};
 
 /// The hosts the posing origin's certificate names (and intercept_args pins to it).
 const std::vector<std::string>& posed_hosts();

@@ -11,6 +11,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <doctest/doctest.h>
+
 #include "e2e/support/command.hpp"
 #include "e2e/support/deadline.hpp"
 
@@ -71,6 +73,18 @@ proxy_process::~proxy_process() {
         ::kill(pid_, SIGKILL);
         int status = 0;
         ::waitpid(pid_, &status, 0);
+    }
+    // In the sanitizer build, a report anywhere in the proxy's life fails the
+    // test that ran it, even when the test's own checks happened to pass.
+    auto const err = stderr_text();
+    for (const char* marker :
+         {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: "}) {
+        if (auto at = err.find(marker); at != std::string::npos) {
+            std::string const report =
+                "sanitizer report in phiguard's stderr:\n" + err.substr(at, 6000);
+            FAIL_CHECK(report);
+            break;
+        }
     }
 }
 

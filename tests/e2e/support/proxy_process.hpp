@@ -18,14 +18,18 @@ std::string phiguard_binary();
 /// The real phiguard binary (phiguard_binary()) as a child process, with stdout and stderr
 /// captured to files in a private temp dir. Construction returns once stderr has announced
 /// `listening on HOST:PORT`; the destructor SIGKILLs and reaps a child still running.
+/// How long `run` may take to announce its port (or fail after compiling), and a reload to
+/// be logged: compiling the default policy took 15 s on the loaded 2-core CI machine, and
+/// longer under the sanitizers.
+inline constexpr std::chrono::seconds policy_compile_limit{90};
+
 class proxy_process {
 public:
     /// Spawns `phiguard args...` with this process's environment plus `extra_env`
     /// ("NAME=value" entries) and waits up to `ready_timeout` for the first listening line;
     /// throws std::runtime_error (with the captured stderr) if it exits or stays silent.
-    /// 60 s, not 10: compiling the default policy took 15 s on the loaded 2-core CI machine.
     explicit proxy_process(std::vector<std::string> args, std::vector<std::string> extra_env = {},
-                           std::chrono::milliseconds ready_timeout = std::chrono::seconds(60));
+                           std::chrono::milliseconds ready_timeout = policy_compile_limit);
     ~proxy_process();
     proxy_process(const proxy_process&) = delete;
     proxy_process& operator=(const proxy_process&) = delete;
