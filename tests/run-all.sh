@@ -20,10 +20,8 @@ for config in $configs; do
     cmake -S . -B "build/$config" -G Ninja "${flags[@]}" >/dev/null
     cmake --build "build/$config" -j"$jobs"
     echo "=== $config: test" >&2
-    # Under ASan+UBSan the unit and lint tests run; the e2e tests are built
-    # (so they compile sanitized) but not yet run there: that run has not
-    # been verified end to end (see the issue tracker).
-    labels=()
-    [[ $config == asan ]] && labels=(-L 'unit|lint')
-    (cd "build/$config" && ctest --output-on-failure -j"$jobs" --timeout 600 "${labels[@]}")
+    # Every test runs in both configurations: unit, lint and e2e (the e2e
+    # tests start the sanitized proxy, so a report in it fails them). The
+    # benchmark smoke run exists only where the benchmarks are built (release).
+    (cd "build/$config" && ctest --output-on-failure -j"$jobs" --timeout 600)
 done
