@@ -122,7 +122,18 @@ void connection::on_written(error_code ec) {
 }
 
 void connection::on_response(error_code ec) {
-    if (ec) return fail(ec == http::error::end_of_stream ? "closed-before-response" : "read");
+    bool const closed = ec == http::error::end_of_stream || ec == asio::error::eof ||
+                        ec == asio::error::connection_reset;
+    if (closed && served_ > 0) {
+        // A reused connection closed before any answer (tinyproxy closes after every
+        // response without saying so): retry on a new one, as browsers and curl do; the
+        // request's latency keeps counting from its original start.
+        ++run_.counted.reconnects;
+        close();
+        return proceed(started_);
+    }
+    if (ec) return fail(closed ? "closed-before-response" : "read");
+    ++served_;
     if (response_->result_int() != run_.opts.expect_status) {
         run_.count_error("unexpected-status");
     } else {
@@ -144,6 +155,7 @@ void connection::fail(const char* cause) {
 }
 
 void connection::close() {
+    served_ = 0;
     tls_.reset();
     buffer_.clear();
     error_code ignored;

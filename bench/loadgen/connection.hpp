@@ -58,6 +58,7 @@ private:
     std::optional<boost::beast::http::response<boost::beast::http::string_body>> response_;
     clock::time_point opened_;   // when this connection began (new-connection latency)
     clock::time_point started_;  // when the current request was due or began
+    unsigned served_ = 0;        // responses on the current TCP connection
 };
 
 }  // namespace phiguard::loadgen

@@ -54,6 +54,9 @@ int run(const options& opts, target tgt, const std::string& reproduce) {
                 s.max_ms);
     if (!opts.rss_pids.empty()) std::printf("  proxy peak RSS %.1f MiB", peak);
     std::printf("\n");
+    if (state.counted.reconnects)
+        std::printf("  retried on a new connection (reused one closed unannounced): %llu\n",
+                    static_cast<unsigned long long>(state.counted.reconnects));
     for (auto const& [cause, count] : state.counted.errors)
         std::printf("  error %s: %llu\n", cause.c_str(), static_cast<unsigned long long>(count));
     std::printf("reproduce: %s\n", reproduce.c_str());

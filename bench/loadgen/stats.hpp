@@ -9,9 +9,10 @@
 namespace phiguard::loadgen {
 
 struct stats {
-    std::vector<std::uint32_t> latency_us;        // one entry per measured, successful request
-    std::uint64_t handshakes = 0;                 // TLS handshakes completed in the measured window
-    std::uint64_t connects = 0;                   // TCP connections opened in the measured window
+    std::vector<std::uint32_t> latency_us;  // one entry per measured, successful request
+    std::uint64_t handshakes = 0;           // TLS handshakes completed in the measured window
+    std::uint64_t connects = 0;             // TCP connections opened in the measured window
+    std::uint64_t reconnects = 0;  // requests retried: a reused connection closed unannounced
     std::map<std::string, std::uint64_t> errors;  // cause → count (measured window)
 
     std::uint64_t error_count() const;
