@@ -38,6 +38,35 @@ bool json_like(std::string_view v) {
     return !v.empty() && (v.front() == '{' || v.front() == '[') && v.size() >= 2;
 }
 
+// What a decoded value holds, in one pass, so the precise checks below run only on values
+// that could pass them. Most form and query values are plain words or numbers.
+enum : unsigned char { has_query = 1, has_eq = 2, has_amp = 4, has_pct = 8, not_base64 = 16 };
+
+constexpr std::array<unsigned char, 256> make_classes() {
+    std::array<unsigned char, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+        const bool b64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' || c == '_' ||
+                         c == '=';
+        t[static_cast<std::size_t>(c)] = b64 ? 0 : not_base64;
+    }
+    t['?'] |= has_query;
+    t['='] |= has_eq;
+    t['&'] |= has_amp;
+    t['%'] |= has_pct;
+    return t;
+}
+constexpr auto classes = make_classes();
+
+bool needs_expansion(std::string_view v) {
+    unsigned char seen = 0;
+    for (const char c : v) seen |= classes[static_cast<unsigned char>(c)];
+    return ((seen & has_query) && url_with_query(v)) || json_like(v) ||
+           ((seen & (has_eq | has_amp)) == (has_eq | has_amp) && nested_query(v)) ||
+           ((seen & has_pct) && decode::has_percent_escape(v)) ||
+           (!(seen & not_base64) && decode::looks_base64(v));
+}
+
 int nesting(const document& doc, int seg) {
     int n = 0;
     for (; seg >= 0; seg = doc.segments[static_cast<std::size_t>(seg)].parent) ++n;
@@ -120,9 +149,7 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
         s.begin = static_cast<std::uint32_t>(vb);
         s.end = static_cast<std::uint32_t>(doc_.text.size());
         const std::string_view v(doc_.text.data() + vb, doc_.text.size() - vb);
-        const bool more = url_with_query(v) || json_like(v) || nested_query(v) ||
-                          decode::has_percent_escape(v) || decode::looks_base64(v);
-        if (!more) continue;
+        if (!needs_expansion(v)) continue;
         std::string value(v);
         const std::string key(doc_.key_of(s));
         // Drop the provisional item and redo it through the general path.
