@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <charconv>
+#include <sstream>
 
 #include "proxy/hop_by_hop.hpp"
 
@@ -45,7 +46,9 @@ void forward_exchange::prepare_request() {
     req.erase(http::field::expect);
     // A fully held body has a known length whatever its framing was.
     bool chunked = parser.chunked() && !held_complete_;
+    upgrade_ = req.method() == http::verb::get ? websocket_upgrade(req) : std::string{};
     strip_hop_by_hop(req);
+    if (!upgrade_.empty()) keep_upgrade(req, upgrade_);
     if (!session_->ctx()->run().upstream.forwarded_for) req.erase("X-Forwarded-For");
     req.target(target_.path);
     req.set(http::field::host, target_.host_header());
@@ -213,7 +216,8 @@ void forward_exchange::on_read_response_head(error_code ec, std::size_t) {
     }
     auto& res = res_parser_->get();
     auto code = res.result_int();
-    if (code >= 100 && code < 200 && code != 101) return do_read_response_head();  // interim
+    if (code == 101) return on_switching_protocols();
+    if (code >= 100 && code < 200) return do_read_response_head();  // interim
     strip_hop_by_hop(res);
     add_via(res, res.version());
     res.version(11);
@@ -233,6 +237,32 @@ void forward_exchange::on_read_response_head(error_code ec, std::size_t) {
     // one write (one segment for a typical small response, not two).
     if (response_has_body_) return do_read_response_body();
     do_write_response_head();
+}
+
+// A WebSocket handshake the origin accepted: from here on the connection
+// carries frames, relayed both ways without inspection (the upgrade request
+// itself was inspected and decided like any other request).
+void forward_exchange::on_switching_protocols() {
+    auto& res = res_parser_->get();
+    auto const where = target_.host + ":" + std::to_string(target_.port);
+    if (upgrade_.empty() || websocket_upgrade(res).empty())
+        return fail(http::status::bad_gateway,
+                    "upstream " + where +
+                        " switched protocols without an accepted WebSocket "
+                        "upgrade; only WebSocket upgrades are relayed");
+    auto const upgrade = std::string(res[http::field::upgrade]);
+    strip_hop_by_hop(res);
+    keep_upgrade(res, upgrade);
+    add_via(res, res.version());
+    res.version(11);
+    session_->record().status = 101;
+    std::ostringstream head;
+    head << res.base();
+    std::string greeting = head.str();
+    // Bytes the origin sent right after its 101 already belong to the new protocol.
+    greeting.append(beast::buffers_to_string(up_->buffer.data()));
+    up_->buffer.consume(up_->buffer.size());
+    session_->become_tunnel(std::move(up_), std::move(greeting));
 }
 
 void forward_exchange::do_write_response_head() {

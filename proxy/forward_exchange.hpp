@@ -70,6 +70,8 @@ private:
     // thousand connections in flight a fixed 16 KiB each was most of the RSS.
     std::vector<char> buf_;
     void size_relay_buffer(const http::fields& message);
+    void on_switching_protocols();
+    std::string upgrade_;  ///< the WebSocket Upgrade value asked for, else empty
     std::optional<inspection> inspect_;
     std::string held_;            ///< request body held for the scan
     bool holding_ = false;        ///< held_ is what the origin gets first

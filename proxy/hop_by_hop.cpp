@@ -21,6 +21,25 @@ void strip_hop_by_hop(http::fields& fields) {
         fields.erase(f);
 }
 
+std::string websocket_upgrade(const http::fields& fields) {
+    bool connection_upgrade = false;
+    for (const auto& f : fields) {
+        if (f.name() != http::field::connection) continue;
+        for (auto token : http::token_list(f.value()))
+            if (beast::iequals(token, "upgrade")) connection_upgrade = true;
+    }
+    if (!connection_upgrade) return {};
+    auto const upgrade = fields[http::field::upgrade];
+    for (auto token : http::token_list(upgrade))
+        if (beast::iequals(token, "websocket")) return std::string(upgrade);
+    return {};
+}
+
+void keep_upgrade(http::fields& fields, const std::string& upgrade) {
+    fields.set(http::field::upgrade, upgrade);
+    fields.set(http::field::connection, "Upgrade");
+}
+
 void add_via(http::fields& fields, unsigned version) {
     // Several Via lines form one list (RFC 9110 5.3); keep every earlier hop.
     std::string via;

@@ -40,6 +40,10 @@ public:
     /// The exchange finished; keep_alive says whether the connection can
     /// carry another request.
     void exchange_done(bool keep_alive);
+    /// The connection stops carrying HTTP: the client stream, with the bytes
+    /// it sent after the current head, and the upstream become a tunnel that
+    /// first sends the client `greeting`. The session ends here.
+    void become_tunnel(std::unique_ptr<upstream_conn> upstream, std::string greeting);
     /// Answers the current request ourselves (errors, refusals).
     void reply(http::status status, const std::string& text, bool keep_alive);
 

@@ -68,13 +68,17 @@ void session::on_connect_upstream(request_target target, connect_result result) 
         return reply(result.status, result.message, false);
     }
     record_.status = 200;
-    // Bytes the client sent after the CONNECT head belong to the tunnel.
+    become_tunnel(std::move(result.conn), "HTTP/1.1 200 Connection established\r\n\r\n");
+}
+
+void session::become_tunnel(std::unique_ptr<upstream_conn> upstream, std::string greeting) {
+    // Bytes the client sent after the head belong to the tunnel.
     std::string early(static_cast<const char*>(buffer_.data().data()), buffer_.size());
     buffer_.consume(buffer_.size());
     moved_out_ = true;
     home_.detach(this);
-    auto t = std::make_shared<tunnel>(home_, ctx_, std::move(client_), std::move(result.conn),
-                                      std::move(early), std::move(record_));
+    auto t = std::make_shared<tunnel>(home_, ctx_, std::move(client_), std::move(upstream),
+                                      std::move(greeting), std::move(early), std::move(record_));
     record_ = access_record{};
     t->run();
 }

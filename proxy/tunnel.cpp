@@ -1,17 +1,15 @@
 #include "proxy/tunnel.hpp"
 
 namespace phiguard::proxy {
-namespace {
-constexpr std::string_view established = "HTTP/1.1 200 Connection established\r\n\r\n";
-}
 
 tunnel::tunnel(worker& home, std::shared_ptr<const proxy_context> ctx, flex_stream client,
-               std::unique_ptr<upstream_conn> upstream, std::string early_bytes,
-               access_record record)
+               std::unique_ptr<upstream_conn> upstream, std::string greeting,
+               std::string early_bytes, access_record record)
     : home_(home),
       ctx_(std::move(ctx)),
       client_(std::move(client)),
       upstream_(std::move(upstream)),
+      greeting_(std::move(greeting)),
       early_(std::move(early_bytes)),
       record_(std::move(record)) {
     up_.from = &client_;
@@ -32,7 +30,7 @@ tunnel::~tunnel() {
 
 void tunnel::run() {
     client_.tcp().expires_after(ctx_->run().upstream.tunnel_idle_timeout);
-    net::async_write(client_, net::buffer(established),
+    net::async_write(client_, net::buffer(greeting_),
                      beast::bind_front_handler(&tunnel::on_established, shared_from_this()));
 }
 

@@ -11,13 +11,17 @@
 
 namespace phiguard::proxy {
 
-/// A CONNECT tunnel that is not intercepted: bytes are copied both ways
-/// unchanged until both sides have finished or the tunnel sits idle past
-/// upstream.tunnel_idle_timeout. One half-close is passed on as a half-close.
+/// Bytes copied both ways unchanged until both sides have finished or the
+/// tunnel sits idle past upstream.tunnel_idle_timeout; one half-close is
+/// passed on as a half-close. Serves a CONNECT that is not intercepted and a
+/// WebSocket connection after its 101 (the greeting is what the client gets
+/// first: "200 Connection established", or the 101 head and any bytes the
+/// origin sent after it).
 class tunnel : public std::enable_shared_from_this<tunnel>, public drainable {
 public:
     tunnel(worker& home, std::shared_ptr<const proxy_context> ctx, flex_stream client,
-           std::unique_ptr<upstream_conn> upstream, std::string early_bytes, access_record record);
+           std::unique_ptr<upstream_conn> upstream, std::string greeting, std::string early_bytes,
+           access_record record);
     ~tunnel() override;
 
     void run();
@@ -44,6 +48,7 @@ private:
     std::shared_ptr<const proxy_context> ctx_;
     flex_stream client_;
     std::unique_ptr<upstream_conn> upstream_;
+    std::string greeting_;
     std::string early_;
     access_record record_;
     direction up_;    ///< client -> origin

@@ -195,6 +195,27 @@ field_list hop_fields() {
             {"X-Origin-Kept", "kept"}};
 }
 
+// /ws: a WebSocket echo. It speaks first (so bytes the origin sends right after its 101 are
+// relayed too), then returns every message it gets, at most 1,000.
+template <class Stream, class Request>
+net::awaitable<void> serve_websocket(Stream& stream, const Request& req) {
+    beast::websocket::stream<Stream&> ws{stream};
+    if (auto [ec] = co_await ws.async_accept(req, tuple_awaitable); ec) co_return;
+    ws.text(true);
+    if (auto [ec, n] =
+            co_await ws.async_write(net::buffer(origin::websocket_greeting), tuple_awaitable);
+        ec) {
+        co_return;
+    }
+    beast::flat_buffer buffer;
+    for (int i = 0; i < 1000; ++i) {
+        if (auto [ec, n] = co_await ws.async_read(buffer, tuple_awaitable); ec) co_return;
+        ws.text(ws.got_text());
+        if (auto [ec, n] = co_await ws.async_write(buffer.data(), tuple_awaitable); ec) co_return;
+        buffer.consume(buffer.size());
+    }
+}
+
 template <class Stream>
 net::awaitable<void> serve(Stream& stream, origin::state& st, std::uint64_t conn_id) {
     beast::flat_buffer buffer;
@@ -248,6 +269,11 @@ net::awaitable<void> serve(Stream& stream, origin::state& st, std::uint64_t conn
             parse_query(qpos == std::string_view::npos ? "" : target.substr(qpos + 1));
         bool ok = true;
         std::optional<text_response> text;
+        if (path == "/ws" && beast::websocket::is_upgrade(body_parser.get())) {
+            st.responses_done.fetch_add(1);
+            co_await serve_websocket(stream, body_parser.get());
+            co_return;
+        }
         if (path == "/hello") {
             text = make_text(http::status::ok, keep_alive, std::string(origin::hello_body));
         } else if (path == "/echo") {

@@ -34,7 +34,8 @@ struct request_record {
 ///
 /// Endpoints: /hello; /echo (the request's header fields, then `body-length: N` and
 /// `body-sha256: HEX`); /bytes?n=N[&chunked=1] (N pattern bytes, see byte_pattern.hpp, streamed
-/// in 64 KiB pieces); /slow?ms=N; /status?code=N; /hop (a response carrying hop-by-hop fields).
+/// in 64 KiB pieces); /slow?ms=N; /status?code=N; /hop (a response carrying hop-by-hop fields);
+/// /ws (a WebSocket echo that first sends websocket_greeting).
 /// HEAD is answered with the GET's header and no body.
 class origin {
 public:
@@ -60,6 +61,8 @@ public:
 
     /// The body /hello answers with.
     static constexpr std::string_view hello_body = "hello from the e2e origin\n";
+    /// The first WebSocket message /ws sends.
+    static constexpr std::string_view websocket_greeting = "hello over websocket";
 
     struct state;
 
