@@ -25,7 +25,11 @@ bool has_percent_escape(std::string_view text) noexcept {
     return false;
 }
 
-void percent_decode_append(std::string_view text, bool plus_as_space, std::string& out) {
+unsigned char percent_decode_append(std::string_view text, bool plus_as_space, std::string& out,
+                                    const byte_classes* classes) {
+    static constexpr byte_classes none{};
+    const byte_classes& cls = classes ? *classes : none;
+    unsigned char seen = 0;
     // One byte loop into room reserved up front (decoding never grows the text). Form fields
     // are short and full of '+', so a memchr per escape cost more than it saved.
     const std::size_t start = out.size();
@@ -36,6 +40,7 @@ void percent_decode_append(std::string_view text, bool plus_as_space, std::strin
     while (s < e) {
         const char c = *s;
         if (c == '+' && plus_as_space) {
+            seen |= cls[' '];
             *d++ = ' ';
             ++s;
             continue;
@@ -44,15 +49,19 @@ void percent_decode_append(std::string_view text, bool plus_as_space, std::strin
             const int hi = hex_value(s[1]);
             const int lo = hex_value(s[2]);
             if (hi >= 0 && lo >= 0) {
-                *d++ = static_cast<char>(hi * 16 + lo);
+                const auto b = static_cast<unsigned char>(hi * 16 + lo);
+                seen |= cls[b];
+                *d++ = static_cast<char>(b);
                 s += 3;
                 continue;
             }
         }
+        seen |= cls[static_cast<unsigned char>(c)];
         *d++ = c;
         ++s;
     }
     out.resize(static_cast<std::size_t>(d - out.data()));
+    return seen;
 }
 
 std::string percent_decode(std::string_view text, bool plus_as_space) {

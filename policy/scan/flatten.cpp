@@ -38,12 +38,12 @@ bool json_like(std::string_view v) {
     return !v.empty() && (v.front() == '{' || v.front() == '[') && v.size() >= 2;
 }
 
-// What a decoded value holds, in one pass, so the precise checks below run only on values
-// that could pass them. Most form and query values are plain words or numbers.
+// What a decoded value holds, learnt while decoding it, so the precise checks below run only
+// on values that could pass them. Most form and query values are plain words or numbers.
 enum : unsigned char { has_query = 1, has_eq = 2, has_amp = 4, has_pct = 8, not_base64 = 16 };
 
-constexpr std::array<unsigned char, 256> make_classes() {
-    std::array<unsigned char, 256> t{};
+constexpr decode::byte_classes make_classes() {
+    decode::byte_classes t{};
     for (int c = 0; c < 256; ++c) {
         const bool b64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                          (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' || c == '_' ||
@@ -58,9 +58,7 @@ constexpr std::array<unsigned char, 256> make_classes() {
 }
 constexpr auto classes = make_classes();
 
-bool needs_expansion(std::string_view v) {
-    unsigned char seen = 0;
-    for (const char c : v) seen |= classes[static_cast<unsigned char>(c)];
+bool needs_expansion(std::string_view v, unsigned char seen) {
     return ((seen & has_query) && url_with_query(v)) || json_like(v) ||
            ((seen & (has_eq | has_amp)) == (has_eq | has_amp) && nested_query(v)) ||
            ((seen & has_pct) && decode::has_percent_escape(v)) ||
@@ -139,17 +137,18 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
         const int seg = open({}, parent, false);
         auto& s = doc_.segments[static_cast<std::size_t>(seg)];
         doc_.text.resize(s.key_begin);
-        decode::percent_decode_append(rk, true, doc_.text);
-        for (std::size_t i = s.key_begin; i < doc_.text.size(); ++i)
-            if (doc_.text[i] == '&' || doc_.text[i] == '=') doc_.text[i] = '_';
+        // '&' and '=' in a decoded key would blur the document's "&key=value" boundaries.
+        if (decode::percent_decode_append(rk, true, doc_.text, &classes) & (has_eq | has_amp))
+            for (std::size_t i = s.key_begin; i < doc_.text.size(); ++i)
+                if (doc_.text[i] == '&' || doc_.text[i] == '=') doc_.text[i] = '_';
         s.key_len = static_cast<std::uint32_t>(doc_.text.size() - s.key_begin);
         doc_.text.push_back('=');
         const std::size_t vb = doc_.text.size();
-        decode::percent_decode_append(rv, true, doc_.text);
+        const unsigned char seen = decode::percent_decode_append(rv, true, doc_.text, &classes);
         s.begin = static_cast<std::uint32_t>(vb);
         s.end = static_cast<std::uint32_t>(doc_.text.size());
         const std::string_view v(doc_.text.data() + vb, doc_.text.size() - vb);
-        if (!needs_expansion(v)) continue;
+        if (!needs_expansion(v, seen)) continue;
         std::string value(v);
         const std::string key(doc_.key_of(s));
         // Drop the provisional item and redo it through the general path.
