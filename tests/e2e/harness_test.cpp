@@ -9,7 +9,7 @@
 #include "e2e/support/curl.hpp"
 #include "e2e/support/deadline.hpp"
 #include "e2e/support/raw_connection.hpp"
-#include "e2e/support/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace phiguard::e2e;
 using namespace std::chrono_literals;

@@ -11,7 +11,7 @@
 #include "e2e/support/curl.hpp"
 #include "e2e/support/origin.hpp"
 #include "e2e/support/proxy_process.hpp"
-#include "e2e/support/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace phiguard::e2e {
 

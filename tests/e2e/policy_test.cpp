@@ -13,7 +13,7 @@
 #include "e2e/intercept_fixture.hpp"
 #include "e2e/support/origin.hpp"
 #include "e2e/support/proxy_process.hpp"
-#include "e2e/support/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace phiguard::e2e;
 using namespace std::chrono_literals;

@@ -14,7 +14,7 @@
 #include "e2e/support/origin.hpp"
 #include "e2e/support/proxy_process.hpp"
 #include "e2e/support/raw_connection.hpp"
-#include "e2e/support/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace phiguard::e2e;
 using namespace std::chrono_literals;

@@ -9,8 +9,8 @@
 #include "e2e/support/fixture.hpp"
 #include "e2e/support/origin.hpp"
 #include "e2e/support/proxy_process.hpp"
-#include "e2e/support/temp_dir.hpp"
 #include "e2e/support/websocket_client.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace phiguard::e2e;
 using namespace std::chrono_literals;

@@ -2,7 +2,7 @@
 #include <string>
 #include <vector>
 
-#include "e2e/support/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace phiguard::e2e {
 

@@ -11,6 +11,8 @@
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 using namespace phiguard::policy;
 
 namespace {
@@ -40,16 +42,7 @@ std::string vendor_id(const destination& d) {
     return d.known ? d.known->id : std::string("-");
 }
 
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() /
-               ("phiguard-catalog-" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    ~temp_dir() { std::filesystem::remove_all(path); }
-};
+using phiguard::test::temp_dir;
 
 }  // namespace
 
@@ -254,7 +247,7 @@ TEST_CASE("destination_catalog: sample list rules classify by shape") {
 
 TEST_CASE("destination_catalog: a vendor's category wins over the list's") {
     temp_dir dir;
-    const auto file = dir.path / "list.txt";
+    const auto file = dir.path() / "list.txt";
     std::ofstream(file)
         << "! trackerdb_id:facebook trackerdb_category:social_media trackerdb_domain\n"
            "||facebook.com^\n";
@@ -301,7 +294,7 @@ TEST_CASE(
     temp_dir dir;
     catalog_config c;
     c.adblock_lists = {easyprivacy};
-    c.cache_dir = dir.path;
+    c.cache_dir = dir.path();
     const auto cat = destination_catalog::build(c);
     REQUIRE(cat->import_reports().size() == 1);
     const auto& rep = cat->import_reports()[0];

@@ -7,21 +7,13 @@
 #include <string>
 
 #include "policy/destinations/adblock_rule.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace phiguard::policy;
 
 namespace {
 
-struct temp_dir {
-    std::filesystem::path path;
-    temp_dir() {
-        std::random_device rd;
-        path = std::filesystem::temp_directory_path() /
-               ("phiguard-listdb-" + std::to_string(rd()) + std::to_string(rd()));
-        std::filesystem::create_directories(path);
-    }
-    ~temp_dir() { std::filesystem::remove_all(path); }
-};
+using phiguard::test::temp_dir;
 
 list_database::input sample() {
     list_database::input in;
@@ -64,11 +56,11 @@ TEST_CASE("list_database: a second build loads the cached database, a changed se
     auto in = sample();
     in.expressions.push_back("(bad");
     std::vector<std::size_t> first_rejected, second_rejected;
-    const auto cold = list_database::build(in, dir.path, first_rejected);
+    const auto cold = list_database::build(in, dir.path(), first_rejected);
     CHECK_FALSE(cold->stats().from_cache);
-    CHECK(std::distance(std::filesystem::directory_iterator(dir.path),
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path()),
                         std::filesystem::directory_iterator{}) == 1);
-    const auto warm = list_database::build(in, dir.path, second_rejected);
+    const auto warm = list_database::build(in, dir.path(), second_rejected);
     CHECK(warm->stats().from_cache);
     CHECK(second_rejected == first_rejected);
     CHECK(warm->stats().bytes == cold->stats().bytes);
@@ -76,16 +68,16 @@ TEST_CASE("list_database: a second build loads the cached database, a changed se
 
     in.expressions[0] = "\\x2fother\\x2egif";
     std::vector<std::size_t> third_rejected;
-    const auto changed = list_database::build(in, dir.path, third_rejected);
+    const auto changed = list_database::build(in, dir.path(), third_rejected);
     CHECK_FALSE(changed->stats().from_cache);
     CHECK(changed->first_match("x.example/pixel.gif") == -1);
 
     // A damaged cache file is recompiled, not trusted.
-    for (const auto& f : std::filesystem::directory_iterator(dir.path)) {
+    for (const auto& f : std::filesystem::directory_iterator(dir.path())) {
         std::filesystem::resize_file(f.path(), 40);
     }
     std::vector<std::size_t> fourth_rejected;
-    const auto repaired = list_database::build(in, dir.path, fourth_rejected);
+    const auto repaired = list_database::build(in, dir.path(), fourth_rejected);
     CHECK_FALSE(repaired->stats().from_cache);
     CHECK(repaired->first_match("x.example/other.gif") == 0);
 }

@@ -1,4 +1,4 @@
-#include "e2e/support/temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 #include <cstdlib>
 #include <fstream>
@@ -7,10 +7,10 @@
 #include <system_error>
 #include <vector>
 
-namespace phiguard::e2e {
+namespace phiguard::test {
 
 temp_dir::temp_dir() {
-    auto base = std::filesystem::temp_directory_path() / "phiguard-e2e-XXXXXX";
+    auto base = std::filesystem::temp_directory_path() / "phiguard-test-XXXXXX";
     std::string pattern = base.string();
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
@@ -43,4 +43,4 @@ std::string read_file_text(const std::filesystem::path& path) {
     return text.str();
 }
 
-}  // namespace phiguard::e2e
+}  // namespace phiguard::test

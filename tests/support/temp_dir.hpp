@@ -3,10 +3,11 @@
 #include <string>
 #include <string_view>
 
-namespace phiguard::e2e {
+namespace phiguard::test {
 
-/// A fresh directory per test (mkdtemp), removed on destruction, so tests running in parallel
-/// never share files. Set PHIGUARD_E2E_KEEP=1 to keep it for a post-mortem.
+/// A fresh private directory per test (mkdtemp, mode 0700), removed on destruction, so tests
+/// running in parallel never share files. Unit and e2e tests both use it. Set
+/// PHIGUARD_E2E_KEEP=1 to keep it for a post-mortem.
 class temp_dir {
 public:
     temp_dir();
@@ -27,4 +28,9 @@ private:
 /// The whole content of a file, or "" when it does not exist (yet).
 std::string read_file_text(const std::filesystem::path& path);
 
+}  // namespace phiguard::test
+
+namespace phiguard::e2e {
+using test::read_file_text;
+using test::temp_dir;
 }  // namespace phiguard::e2e
