@@ -43,8 +43,14 @@ std::shared_ptr<const engine> engine::build(const policy_model& model, bool moni
     e->model_ = model;
     e->monitor_ = monitor;
     e->generation_ = generation;
-    e->detectors_ = detector_set::build(model.detectors);
-    e->catalog_ = destination_catalog::build(model.catalog);
+    e->detectors_ = detector_set::build(model.detectors, model.database_cache);
+    if (model.catalog.cache_dir || !model.database_cache) {
+        e->catalog_ = destination_catalog::build(model.catalog);
+    } else {
+        auto catalog = model.catalog;
+        catalog.cache_dir = model.database_cache;
+        e->catalog_ = destination_catalog::build(catalog);
+    }
     return e;
 }
 

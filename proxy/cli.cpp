@@ -34,6 +34,9 @@ void add_run(CLI::App& app, run_options& o) {
     run->add_option("--threads", o.threads, "I/O threads (default: one per core)")
         ->check(CLI::Range(1u, 256u));
     run->add_option("--ca-dir", o.ca_dir, "Directory of the interception CA");
+    run->add_option("--cache-dir", o.cache_dir,
+                    "Directory for compiled pattern databases (default $CACHE_DIRECTORY, "
+                    "$XDG_CACHE_HOME/phiguard or ~/.cache/phiguard; \"\" off)");
     run->add_flag("--no-intercept", o.no_intercept, "Tunnel CONNECT without TLS interception");
     run->add_option("--upstream-ca", o.upstream_ca,
                     "Extra CA file trusted for origins (repeatable)");

@@ -8,6 +8,8 @@
 
 #include "policy/config/loader.hpp"
 #include "policy/decision/compile.hpp"
+#include "policy/engine.hpp"
+#include "policy/scan/detector_set.hpp"
 
 namespace phiguard::proxy {
 namespace {
@@ -17,6 +19,10 @@ namespace {
 // back so they do not stay resident for the proxy's whole life.
 void release_compile_garbage() {
     malloc_trim(0);
+}
+
+const char* loaded_how(const policy::engine& e) {
+    return e.detectors()->from_cache() ? "loaded from the database cache" : "compiled";
 }
 
 }  // namespace
@@ -46,8 +52,8 @@ void policy_reloader::build_initial() {
     release_compile_garbage();
     ctx_->stats.reload(true, generation_.load());
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
-    spdlog::info("policy generation {} compiled in {:.0f} ms ({} mode)", generation_.load(),
-                 ms.count(),
+    spdlog::info("policy generation {} {} in {:.0f} ms ({} mode)", generation_.load(),
+                 loaded_how(*ctx_->policies.current()), ms.count(),
                  ctx_->cfg.mode == policy::config::enforcement::monitor ? "monitor" : "enforce");
 }
 
@@ -109,12 +115,13 @@ void policy_reloader::run_reload(std::string why) {
         return;
     }
     ctx_->policies.install(compiled.built);
+    const double ms = compiled.compile_ms;
+    const char* how = loaded_how(*compiled.built);
     compiled = {};
     release_compile_garbage();
     generation_ = next;
     ctx_->stats.reload(true, next);
-    spdlog::info("reload ({}): policy generation {} in force, compiled in {:.0f} ms", why, next,
-                 compiled.compile_ms);
+    spdlog::info("reload ({}): policy generation {} in force, {} in {:.0f} ms", why, next, how, ms);
 }
 
 }  // namespace phiguard::proxy

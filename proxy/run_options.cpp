@@ -47,6 +47,10 @@ std::vector<std::string> apply_run_options(const run_options& o, policy::config&
     if (o.threads) cfg.run.threads = *o.threads;
     if (o.ca_dir) cfg.tls.ca_dir = *o.ca_dir;
     if (o.no_intercept) cfg.tls.intercept = false;
+    if (o.cache_dir)
+        cfg.policy.database_cache = o.cache_dir->empty()
+                                        ? std::nullopt
+                                        : std::optional<std::filesystem::path>(*o.cache_dir);
     return errors;
 }
 

@@ -23,6 +23,7 @@ struct run_options {
     std::optional<std::string> mode;  ///< "enforce" or "monitor"
     std::optional<unsigned> threads;
     std::optional<std::string> ca_dir;
+    std::optional<std::string> cache_dir;  ///< "" turns the database cache off
     bool no_intercept = false;
 };
 

@@ -6,6 +6,7 @@
 #include "policy/config/net_syntax.hpp"
 #include "policy/config/policy_sections.hpp"
 #include "policy/config/yaml_reader.hpp"
+#include "policy/database_cache.hpp"
 
 namespace phiguard::embedded {
 std::string_view default_policy_yaml();
@@ -93,8 +94,9 @@ void read_root(yaml_reader& r, const YAML::Node& root, config& cfg,
                std::vector<diagnostic>& diagnostics) {
     if (!root || root.IsNull()) return;  // an empty file is the defaults
     if (!r.expect_map(root, "the policy")) return;
-    std::vector<std::string_view> known{"mode",   "listen",   "threads", "access_log",
-                                        "limits", "upstream", "tls",     "admin_listen"};
+    std::vector<std::string_view> known{"mode",       "listen",       "threads",
+                                        "access_log", "limits",       "upstream",
+                                        "tls",        "admin_listen", "cache_dir"};
     for (auto key : policy_section_keys()) known.push_back(key);
     r.check_keys(root, known, "the policy");
     if (auto mode = root["mode"]) {
@@ -117,6 +119,12 @@ void read_root(yaml_reader& r, const YAML::Node& root, config& cfg,
         if (!cfg.run.admin_listen.empty() && !parse_host_port(cfg.run.admin_listen))
             r.error(root["admin_listen"], "'admin_listen' must be HOST:PORT (or \"\" for none)");
     }
+    if (root["cache_dir"]) {
+        std::string dir;
+        r.read(root, "cache_dir", dir);
+        cfg.policy.database_cache =
+            dir.empty() ? std::nullopt : std::optional<std::filesystem::path>(dir);
+    }
     read_limits(r, root["limits"], cfg.run.limits);
     read_upstream(r, root["upstream"], cfg.run.upstream);
     read_tls(r, root["tls"], cfg.tls);
@@ -128,6 +136,7 @@ void read_root(yaml_reader& r, const YAML::Node& root, config& cfg,
 load_result load_config_text(std::string_view yaml, const std::string& file_name) {
     load_result result;
     yaml_reader reader(file_name, result.diagnostics);
+    result.cfg.policy.database_cache = default_database_cache_dir();  // `cache_dir:` overrides
     try {
         read_root(reader, YAML::Load(std::string(yaml)), result.cfg, result.diagnostics);
     } catch (const YAML::Exception& e) {

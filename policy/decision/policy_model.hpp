@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,6 +37,8 @@ struct policy_model {
     std::size_t body_limit = 8u << 20;  ///< request body bytes held for the scan
     action over_limit = action::block;  ///< fail closed past body_limit
     std::string alert_log;              ///< "" stderr, "-" stdout, "syslog", or a file path
+    /// Compiled Hyperscan databases are kept here between starts and reloads; none: off.
+    std::optional<std::filesystem::path> database_cache;
 };
 
 }  // namespace phiguard::policy

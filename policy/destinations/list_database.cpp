@@ -1,17 +1,13 @@
 #include "policy/destinations/list_database.hpp"
 
+#include "policy/database_cache.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <system_error>
-
-#include <unistd.h>
 
 namespace phiguard::policy {
 
@@ -23,25 +19,34 @@ double ms_since(clock_type::time_point t0) {
     return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
 }
 
-// Cache key: FNV-1a over the Hyperscan version and every expression, so a
-// changed list, flag or library upgrade never loads a stale database.
+// Everything that shapes the database: a changed list, flag or library upgrade never loads a
+// stale one.
 std::uint64_t fingerprint(const list_database::input& in) {
-    std::uint64_t h = 1469598103934665603ULL;
-    auto mix = [&h](std::string_view s) {
-        for (unsigned char c : s) {
-            h ^= c;
-            h *= 1099511628211ULL;
-        }
-        h ^= 0xff;
-        h *= 1099511628211ULL;
-    };
-    mix(hs_version());
-    mix(std::to_string(in.flags));
-    for (const auto& e : in.expressions) mix(e);
-    return h;
+    database_fingerprint f;
+    f.mix(std::uint64_t{in.flags});
+    for (const auto& e : in.expressions) f.mix(e);
+    return f.value();
 }
 
-constexpr std::string_view magic = "phiguard-list-db-1\n";
+// The cache note: the indices Hyperscan rejected, so a cached load reports them too.
+std::string rejected_note(const std::vector<std::size_t>& rejected) {
+    std::string note;
+    for (auto v : rejected) note += std::to_string(v) + ' ';
+    return note;
+}
+
+std::optional<std::vector<std::size_t>> parse_rejected(const std::string& note,
+                                                       std::size_t expressions) {
+    std::vector<std::size_t> out;
+    std::istringstream in(note);
+    std::size_t v = 0;
+    while (in >> v) {
+        if (v >= expressions) return std::nullopt;
+        out.push_back(v);
+    }
+    if (!in.eof()) return std::nullopt;
+    return out;
+}
 
 struct scratch_holder {
     hs_scratch_t* scratch = nullptr;
@@ -94,66 +99,22 @@ std::shared_ptr<const list_database> list_database::build(
     if (in.expressions.empty()) return out;
 
     const auto t0 = clock_type::now();
-    std::filesystem::path cache_file;
-    if (cache_dir) {
-        char name[64];
-        std::snprintf(name, sizeof name, "phiguard-list-%016llx.hsdb",
-                      static_cast<unsigned long long>(fingerprint(in)));
-        cache_file = *cache_dir / name;
-        std::ifstream f(cache_file, std::ios::binary);
-        if (f) {
-            std::stringstream buf;
-            buf << f.rdbuf();
-            const std::string blob = buf.str();
-            // Layout: magic, count of rejected ids, the ids, then the serialised database.
-            std::istringstream head(blob);
-            std::string m(magic.size(), '\0');
-            head.read(m.data(), static_cast<std::streamsize>(m.size()));
-            std::size_t n = 0;
-            std::vector<std::size_t> cached_rejected;
-            if (m == magic && (head >> n) && n <= in.expressions.size()) {
-                for (std::size_t i = 0; i < n; ++i) {
-                    std::size_t v = 0;
-                    if (head >> v) cached_rejected.push_back(v);
-                }
-                head.get();  // the newline after the ids
-                const auto off = static_cast<std::size_t>(head.tellg());
-                hs_database_t* db = nullptr;
-                if (head && cached_rejected.size() == n && off <= blob.size() &&
-                    hs_deserialize_database(blob.data() + off, blob.size() - off, &db) ==
-                        HS_SUCCESS) {
-                    out->db_ = db;
-                    rejected.insert(rejected.end(), cached_rejected.begin(), cached_rejected.end());
-                    out->stats_.from_cache = true;
-                }
-            }
+    const database_cache cache(cache_dir);
+    const std::uint64_t key = cache.enabled() ? fingerprint(in) : 0;
+    if (auto hit = cache.load("list", key)) {
+        if (auto cached_rejected = parse_rejected(hit->note, in.expressions.size())) {
+            out->db_ = hit->db;
+            rejected.insert(rejected.end(), cached_rejected->begin(), cached_rejected->end());
+            out->stats_.from_cache = true;
+        } else {
+            hs_free_database(hit->db);
         }
     }
     if (!out->db_) {
         std::vector<std::size_t> fresh;
         out->db_ = compile(in, fresh);
         rejected.insert(rejected.end(), fresh.begin(), fresh.end());
-        if (out->db_ && cache_dir) {
-            char* bytes = nullptr;
-            std::size_t length = 0;
-            if (hs_serialize_database(out->db_, &bytes, &length) == HS_SUCCESS) {
-                std::error_code ec;
-                std::filesystem::create_directories(*cache_dir, ec);
-                // Write beside and rename, so a concurrent reader never sees half a file.
-                const auto tmp = cache_file.string() + ".tmp" + std::to_string(::getpid()) + '-' +
-                                 std::to_string(next_id++);
-                {
-                    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-                    f << magic << fresh.size();
-                    for (auto v : fresh) f << ' ' << v;
-                    f << '\n';
-                    f.write(bytes, static_cast<std::streamsize>(length));
-                }
-                std::filesystem::rename(tmp, cache_file, ec);
-                if (ec) std::filesystem::remove(tmp, ec);
-                std::free(bytes);
-            }
-        }
+        cache.store("list", key, out->db_, rejected_note(fresh));
     }
     out->stats_.build_ms = ms_since(t0);
     if (out->db_) hs_database_size(out->db_, &out->stats_.bytes);

@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <stdexcept>
 
+#include "policy/database_cache.hpp"
 #include "policy/detect/context.hpp"
 #include "policy/scan/scratch.hpp"
 
@@ -70,8 +71,30 @@ struct pattern_list {
         info->push_back(i);
     }
 
-    hs_database_t* compile() const {
+    /// Loads the database from the cache when these exact patterns were compiled before.
+    hs_database_t* compile(const database_cache& cache, std::string_view kind,
+                           bool& from_cache) const {
         if (exprs.empty()) return nullptr;
+        std::uint64_t key = 0;
+        if (cache.enabled()) {
+            database_fingerprint f;
+            for (std::size_t i = 0; i < exprs.size(); ++i) {
+                f.mix(exprs[i]);
+                f.mix(std::uint64_t{flags[i]});
+            }
+            key = f.value();
+            if (auto hit = cache.load(kind, key)) {
+                from_cache = true;
+                return hit->db;
+            }
+        }
+        from_cache = false;
+        hs_database_t* db = compile_fresh();
+        cache.store(kind, key, db);
+        return db;
+    }
+
+    hs_database_t* compile_fresh() const {
         std::vector<const char*> cexprs;
         std::vector<unsigned> ids;
         for (std::size_t i = 0; i < exprs.size(); ++i) {
@@ -105,7 +128,8 @@ std::string key_pattern(const std::string& key, bool json_only) {
 
 }  // namespace
 
-std::shared_ptr<const detector_set> detector_set::build(const detector_config& config) {
+std::shared_ptr<const detector_set> detector_set::build(
+    const detector_config& config, const std::optional<std::filesystem::path>& cache_dir) {
     std::shared_ptr<detector_set> set(new detector_set(config, detect::catalogue::build(config)));
     using T = pattern_info::type;
     const auto& cat = set->catalogue_;
@@ -142,8 +166,11 @@ std::shared_ptr<const detector_set> detector_set::build(const detector_config& c
         for (std::uint32_t i = 0; i < config.mrn_patterns.size(); ++i)
             main.add(config.mrn_patterns[i], HS_FLAG_SOM_LEFTMOST, {T::mrn_custom, i, 0});
     }
-    set->db_ = main.compile();
-    set->dict_db_ = dict.compile();
+    const database_cache cache(cache_dir);
+    bool main_cached = false, dict_cached = false;
+    set->db_ = main.compile(cache, "detectors", main_cached);
+    set->dict_db_ = dict.compile(cache, "dictionary", dict_cached);
+    set->from_cache_ = main_cached && (dict_cached || !set->dict_db_);
     set->generation_ = next_generation++;
     return set;
 }

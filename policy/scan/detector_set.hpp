@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,9 +40,13 @@ struct pattern_info {
 /// scratch (see scratch()).
 class detector_set {
 public:
-    /// Compiles a generation; throws std::runtime_error with Hyperscan's reason (and the
-    /// offending pattern) on a bad custom pattern.
-    static std::shared_ptr<const detector_set> build(const detector_config& config);
+    /// Compiles a generation, or loads its databases from cache_dir when the same patterns
+    /// were compiled before (and stores them there after a compile). Throws
+    /// std::runtime_error with Hyperscan's reason (and the offending pattern) on a bad custom
+    /// pattern.
+    static std::shared_ptr<const detector_set> build(
+        const detector_config& config,
+        const std::optional<std::filesystem::path>& cache_dir = std::nullopt);
     ~detector_set();
     detector_set(const detector_set&) = delete;
     detector_set& operator=(const detector_set&) = delete;
@@ -54,6 +60,8 @@ public:
     const hs_database* dictionary() const noexcept { return dict_db_; }
     const std::vector<pattern_info>& dictionary_patterns() const noexcept { return dict_; }
     std::uint64_t generation() const noexcept { return generation_; }
+    /// Every database came from the cache: nothing was compiled.
+    bool from_cache() const noexcept { return from_cache_; }
     std::size_t database_bytes() const noexcept;
     std::size_t pattern_count() const noexcept { return patterns_.size() + dict_.size(); }
     /// The calling thread's scratch, allocated or regrown the first time this thread scans
@@ -72,6 +80,7 @@ private:
     hs_database* db_ = nullptr;
     hs_database* dict_db_ = nullptr;
     std::uint64_t generation_ = 0;
+    bool from_cache_ = false;
 };
 
 }  // namespace phiguard::policy

@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -103,6 +104,35 @@ TEST_CASE("policy: a Meta Pixel PageView with a condition in dl= is blocked with
     CHECK_FALSE(field(a, "@timestamp").empty());
     CHECK(has_finding(a, "condition"));
     CHECK(leaked_value(log.text, {req}).empty());
+}
+
+TEST_CASE("policy: a policy loaded from --cache-dir decides exactly as a compiled one") {
+    temp_dir cache;
+    const std::vector<std::string> cached{"--cache-dir", cache.path().string()};
+    {
+        policy_rig cold("2030-01-14", cached);
+        INFO("proxy stderr:\n" << cold.stderr_text());
+        CHECK(cold.stderr_text().find("policy generation 1 compiled in") != std::string::npos);
+        check_blocked(cold.send(meta_pixel_condition()), "tracker-phi");
+    }
+    int databases = 0;
+    for (const auto& e : std::filesystem::directory_iterator(cache.path()))
+        databases += e.path().extension() == ".hsdb";
+    CHECK(databases >= 2);  // the detectors and the dictionary at least
+
+    policy_rig warm("2030-01-14", cached);
+    INFO("proxy stderr:\n" << warm.stderr_text());
+    CHECK(warm.stderr_text().find("policy generation 1 loaded from the database cache") !=
+          std::string::npos);
+    check_blocked(warm.send(meta_pixel_condition()), "tracker-phi");
+    CHECK(warm.o.requests() == 0);
+    CHECK(warm.send(meta_pixel_clean()).status() == 404);  // forwarded: the origin answers
+    CHECK(warm.o.requests() == 1);
+
+    // "" turns the cache off: compiled again, whatever the directory holds.
+    policy_rig off("2030-01-14", {"--cache-dir", ""});
+    INFO("proxy stderr:\n" << off.stderr_text());
+    CHECK(off.stderr_text().find("policy generation 1 compiled in") != std::string::npos);
 }
 
 TEST_CASE("policy: the same Pixel PageView without PHI is forwarded and alerted as inventory") {
