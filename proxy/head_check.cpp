@@ -115,8 +115,14 @@ std::optional<std::string> check_request_head(std::string_view head, std::size_t
             ++hosts;
         }
     }
-    // RFC 9112 3.2: two Host lines let two parsers pick two different origins.
+    // RFC 9112 3.2: two Host lines let two parsers pick two different origins, and an
+    // HTTP/1.1 request without one must be answered 400.
     if (hosts > 1) return "more than one Host header field";
+    const bool http10 = head.substr(0, line_end).ends_with("HTTP/1.0");
+    if (hosts == 0 && !http10) return "HTTP/1.1 request without a Host header field";
+    // RFC 9112 6.1: HTTP/1.0 has no Transfer-Encoding, so its framing is faulty; a server
+    // that honoured it would disagree with one that did not (smuggling).
+    if (has_coding && http10) return "Transfer-Encoding in an HTTP/1.0 request";
     if (has_length && has_coding) return "both Content-Length and Transfer-Encoding";
     for (auto length : lengths) {
         if (length.empty() || length.size() > 18 ||

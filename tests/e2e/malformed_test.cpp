@@ -87,6 +87,21 @@ TEST_CASE("malformed: Transfer-Encoding without chunked at all") {
     expect_rejected(o, proxy, post_start(o) + "Transfer-Encoding: gzip\r\n\r\nhello");
 }
 
+TEST_CASE("malformed: an HTTP/1.1 request without Host") {
+    origin o;
+    proxy_process proxy(pinned_args(o));
+    expect_rejected(o, proxy,
+                    "GET " + origin_url(o, "/hello") + " HTTP/1.1\r\nAccept: */*\r\n\r\n");
+}
+
+TEST_CASE("malformed: Transfer-Encoding in an HTTP/1.0 request") {
+    origin o;
+    proxy_process proxy(pinned_args(o));
+    expect_rejected(o, proxy,
+                    "POST " + origin_url(o, "/echo") +
+                        " HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
+}
+
 TEST_CASE("malformed: an invalid chunk size") {
     origin o;
     proxy_process proxy(pinned_args(o));

@@ -121,8 +121,8 @@ TEST_CASE("head_check: bare CR, bare LF and NUL are refused") {
 }
 
 TEST_CASE("head_check: the field count limit is exact") {
-    std::string head = "GET http://example.com/ HTTP/1.1\r\n";
-    for (int i = 0; i < 5; ++i) head += "X-F" + std::to_string(i) + ": v\r\n";
+    std::string head = "GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n";
+    for (int i = 0; i < 4; ++i) head += "X-F" + std::to_string(i) + ": v\r\n";
     head += "\r\n";
     CHECK(refusal(head, 5) == "");
     CHECK(refusal(head, 4) == "too many header fields");
@@ -162,6 +162,24 @@ TEST_CASE("head_check: the request line is checked") {
 TEST_CASE("head_check: two Host lines are refused") {
     CHECK(refusal(with("Host: evil.example")) == "more than one Host header field");
     CHECK(refusal(with("host: example.com")) == "more than one Host header field");
+}
+
+TEST_CASE("head_check: HTTP/1.1 needs exactly one Host; HTTP/1.0 may go without") {
+    CHECK(refusal("GET http://example.com/ HTTP/1.1\r\nAccept: */*\r\n\r\n") ==
+          "HTTP/1.1 request without a Host header field");
+    CHECK(refusal("CONNECT example.com:443 HTTP/1.1\r\n\r\n") ==
+          "HTTP/1.1 request without a Host header field");
+    CHECK(refusal("CONNECT example.com:443 HTTP/1.0\r\n\r\n") == "");
+    CHECK(refusal("GET http://example.com/ HTTP/1.0\r\nAccept: */*\r\n\r\n") == "");
+}
+
+TEST_CASE("head_check: Transfer-Encoding in an HTTP/1.0 request is refused") {
+    CHECK(refusal("POST http://example.com/ HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n") ==
+          "Transfer-Encoding in an HTTP/1.0 request");
+    CHECK(refusal("POST http://example.com/ HTTP/1.0\r\nHost: example.com\r\n"
+                  "Transfer-Encoding: chunked\r\n\r\n") ==
+          "Transfer-Encoding in an HTTP/1.0 request");
+    CHECK(refusal("POST http://example.com/ HTTP/1.0\r\nContent-Length: 3\r\n\r\n") == "");
 }
 
 TEST_CASE("head_check: a head without its blank line is refused, not overrun") {
