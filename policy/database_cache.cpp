@@ -7,7 +7,6 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <system_error>
@@ -26,6 +25,7 @@ std::uint64_t checksum(std::string_view a, std::string_view b) {
     f.mix(b);
     return f.value();
 }
+
 std::atomic<unsigned> temp_counter{0};
 
 }  // namespace

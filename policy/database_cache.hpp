@@ -10,9 +10,10 @@ struct hs_database;
 
 namespace phiguard::policy {
 
-/// FNV-1a over everything that shapes a compiled database: the Hyperscan version, the mode,
-/// each expression with its flags. A changed pattern, flag or library upgrade gives another
-/// key, so a stale database is never loaded.
+/// FNV-1a over everything that shapes a compiled database: the Hyperscan version (mixed in
+/// by the constructor), then whatever the caller adds (each expression with its flags). A
+/// changed pattern, flag or library upgrade gives another key, so a stale database is never
+/// loaded; the mode is implied by the cache file's kind.
 class database_fingerprint {
 public:
     database_fingerprint();
