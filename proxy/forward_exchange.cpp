@@ -27,6 +27,8 @@ void forward_exchange::run() {
     auto& parser = session_->parser();
     client_keep_alive_ = parser.keep_alive();
     inspect_.emplace(session_->ctx()->policies.current(), target_, parser.get().base());
+    // The access log keeps the path too: the same redaction as the alert log.
+    session_->record().path = inspect_->logged_path();
     auto head_verdict = inspect_->decide();
     // PHI in the request line or headers already decides a block: no need
     // to ask for (or wait for) the body.

@@ -4,6 +4,7 @@
 
 #include "policy/decision/baa.hpp"
 #include "policy/destinations/category.hpp"
+#include "proxy/log_redaction.hpp"
 
 namespace phiguard::proxy {
 namespace {
@@ -64,6 +65,10 @@ policy::verdict inspection::decide() const {
     return engine_->decide(classified_, method_, scan_.findings());
 }
 
+std::string inspection::logged_path() const {
+    return proxy::logged_path(target_.path_only(), scan_.findings());
+}
+
 alert_event inspection::make_alert(const policy::verdict& v, const std::string& client,
                                    const std::string& incident_id) const {
     alert_event e;
@@ -79,8 +84,8 @@ alert_event inspection::make_alert(const policy::verdict& v, const std::string& 
     e.method = method_;
     e.host = target_.host;
     e.port = target_.port;
-    e.path = std::string(target_.path_only());
-    e.user_agent = user_agent_;
+    e.path = logged_path();
+    e.user_agent = logged_user_agent(user_agent_, scan_.findings());
     e.organization = classified_.organization;
     e.category = std::string(policy::to_string(classified_.cat));
     e.registrable_domain = classified_.dest.registrable_domain;

@@ -34,6 +34,9 @@ public:
     alert_event make_alert(const policy::verdict& v, const std::string& client,
                            const std::string& incident_id) const;
 
+    /// The path (no query) as logs may keep it: redacted when the request line held PHI.
+    std::string logged_path() const;
+
     const policy::classified& destination() const { return classified_; }
     const std::vector<policy::finding>& findings() const { return scan_.findings(); }
     std::uint64_t bytes_scanned() const { return bytes_scanned_; }

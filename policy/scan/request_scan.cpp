@@ -24,6 +24,8 @@ bool contains(std::string_view s, std::string_view what) {
 }
 
 // Headers that carry protocol, not payload: scanning them only finds version numbers.
+// User-Agent is scanned: app SDKs write their own, and whatever it holds
+// reaches both the vendor and the alert log's user_agent.original.
 bool skipped_header(const std::string& n) {
     static constexpr std::string_view names[] = {"host",
                                                  "content-length",
@@ -33,7 +35,6 @@ bool skipped_header(const std::string& n) {
                                                  "accept-encoding",
                                                  "accept-language",
                                                  "connection",
-                                                 "user-agent",
                                                  "cache-control",
                                                  "pragma",
                                                  "te",
