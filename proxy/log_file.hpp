@@ -1,4 +1,7 @@
 #pragma once
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <string>
@@ -18,7 +21,12 @@ public:
     log_file(const log_file&) = delete;
     log_file& operator=(const log_file&) = delete;
 
-    void write(std::string_view line);
+    /// Returns false when the line could not be written (disk full, file
+    /// gone read-only): the failure is counted and reported on stderr, at
+    /// most once every ten seconds, never silently.
+    bool write(std::string_view line);
+    /// Lines lost to write failures since start (for /metrics).
+    std::uint64_t failures() const { return failures_.load(std::memory_order_relaxed); }
     /// Opens the path afresh (after logrotate moved the old file away).
     /// Returns false and keeps writing to the old file when that fails.
     bool reopen();
@@ -26,11 +34,14 @@ public:
 
 private:
     std::FILE* open() const;
+    void report_failure(int error);
 
     std::string path_;
     std::mutex mutex_;
     std::FILE* file_ = nullptr;
     bool syslog_ = false;
+    std::atomic<std::uint64_t> failures_{0};
+    std::chrono::steady_clock::time_point last_report_{};  ///< guarded by mutex_
 };
 
 }  // namespace phiguard::proxy

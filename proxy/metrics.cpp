@@ -109,6 +109,11 @@ void metrics::cert_cache(std::uint64_t hits, std::uint64_t misses, std::uint64_t
     cert_mints_.store(mints, relaxed);
 }
 
+void metrics::log_failures(std::uint64_t alert, std::uint64_t access) noexcept {
+    alert_log_failures_.store(alert, relaxed);
+    access_log_failures_.store(access, relaxed);
+}
+
 std::string metrics::render(std::size_t active_connections) const {
     std::string out;
     out.reserve(8192);
@@ -150,6 +155,13 @@ std::string metrics::render(std::size_t active_connections) const {
     sample(out, "phiguard_cert_cache_misses_total", cert_misses_.load(relaxed));
     family(out, "phiguard_cert_mints_total", "counter", "Leaf certificates minted.");
     sample(out, "phiguard_cert_mints_total", cert_mints_.load(relaxed));
+
+    family(out, "phiguard_log_write_failures_total", "counter",
+           "Log lines that could not be written (disk full, read-only file), by log.");
+    fmt::format_to(it, "phiguard_log_write_failures_total{{log=\"alert\"}} {}\n",
+                   alert_log_failures_.load(relaxed));
+    fmt::format_to(it, "phiguard_log_write_failures_total{{log=\"access\"}} {}\n",
+                   access_log_failures_.load(relaxed));
 
     family(out, "phiguard_active_connections", "gauge", "Client connections open now.");
     sample(out, "phiguard_active_connections", active_connections);

@@ -70,6 +70,9 @@ public:
     /// The leaf cache's own monotonic counters, copied in at scrape time.
     void cert_cache(std::uint64_t hits, std::uint64_t misses, std::uint64_t mints) noexcept;
 
+    /// Lines the alert and access logs failed to write, copied in at scrape time.
+    void log_failures(std::uint64_t alert, std::uint64_t access) noexcept;
+
     /// Prometheus text exposition format 0.0.4, every family with HELP and TYPE lines.
     std::string render(std::size_t active_connections) const;
 
@@ -85,6 +88,8 @@ private:
     std::atomic<std::uint64_t> cert_hits_{0};
     std::atomic<std::uint64_t> cert_misses_{0};
     std::atomic<std::uint64_t> cert_mints_{0};
+    std::atomic<std::uint64_t> alert_log_failures_{0};
+    std::atomic<std::uint64_t> access_log_failures_{0};
 };
 
 }  // namespace phiguard::proxy

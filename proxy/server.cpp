@@ -75,6 +75,8 @@ void server::open_admin() {
                 auto c = ctx->intercept_tls->leaves().counters();
                 ctx->stats.cert_cache(c.hits, c.misses, c.mints);
             }
+            auto failures = [](const log_file* f) { return f ? f->failures() : 0; };
+            ctx->stats.log_failures(failures(ctx->alerts.file()), failures(ctx->access.file()));
             return ctx->stats.render(ctx->counters.active_connections.load());
         });
     try {
