@@ -49,9 +49,18 @@ std::optional<outcome> inspect(const inspect_args& args) {
                                    : policy::load_default_config();
     for (const auto& d : loaded.diagnostics) std::fprintf(stderr, "%s\n", d.to_string().c_str());
     if (!loaded.ok()) return std::nullopt;
+    // Validated like run and check-config: an answer from a policy the proxy
+    // would refuse to start on would mislead.
+    auto compiled = policy::compile_policy(
+        loaded.cfg.policy, loaded.cfg.mode == policy::config::enforcement::monitor, 1,
+        policy::today_utc(), args.config_file.value_or("<embedded default policy>"));
+    for (const auto& d : compiled.diagnostics) std::fprintf(stderr, "%s\n", d.to_string().c_str());
+    if (!compiled.ok()) {
+        std::fprintf(stderr, "phiguard: the policy has errors; run check-config on it\n");
+        return std::nullopt;
+    }
     outcome out;
-    out.engine = policy::engine::build(loaded.cfg.policy,
-                                       loaded.cfg.mode == policy::config::enforcement::monitor, 1);
+    out.engine = compiled.built;
     out.where = out.engine->classify(host_of(args.url), target_of(args.url), policy::today_utc());
     policy::request_scan scan(out.engine->detectors());
     scan.scan_target(args.method, args.url);

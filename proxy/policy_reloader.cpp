@@ -5,6 +5,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <cstdio>
+#include <stdexcept>
 
 #include "policy/config/loader.hpp"
 #include "policy/decision/compile.hpp"
@@ -29,11 +31,10 @@ const char* loaded_how(const policy::engine& e) {
 
 policy_reloader::policy_reloader(net::io_context& control, std::shared_ptr<proxy_context> ctx,
                                  run_options options)
-    : control_(control),
-      poll_timer_(control),
-      ctx_(std::move(ctx)),
-      options_(std::move(options)),
-      seen_(mtime()) {}
+    : control_(control), poll_timer_(control), ctx_(std::move(ctx)), options_(std::move(options)) {
+    watch_files_of(ctx_->cfg.policy);
+    files_changed();
+}
 
 policy_reloader::~policy_reloader() {
     stop();
@@ -45,24 +46,54 @@ void policy_reloader::stop() {
 }
 
 void policy_reloader::build_initial() {
-    auto start = std::chrono::steady_clock::now();
-    auto engine = policy::engine::build(
-        ctx_->cfg.policy, ctx_->cfg.mode == policy::config::enforcement::monitor, ++generation_);
-    ctx_->policies.install(std::move(engine));
+    // The same compile-and-validate as check-config and reload: a policy those
+    // would reject (a tracker that is also a BAA vendor) must not start either.
+    const bool monitor = ctx_->cfg.mode == policy::config::enforcement::monitor;
+    auto compiled =
+        policy::compile_policy(ctx_->cfg.policy, monitor, ++generation_, policy::today_utc(),
+                               options_.config_file.value_or("<embedded default policy>"));
+    for (const auto& d : compiled.diagnostics) {
+        if (d.level == policy::diagnostic::severity::error)
+            std::fprintf(stderr, "%s\n", d.to_string().c_str());
+        else
+            spdlog::warn("{}", d.to_string());
+    }
+    if (!compiled.ok()) throw std::runtime_error("the policy has errors; not starting");
+    ctx_->policies.install(compiled.built);
+    const double ms = compiled.compile_ms;
+    compiled = {};
     release_compile_garbage();
     ctx_->stats.reload(true, generation_.load());
-    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
     spdlog::info("policy generation {} {} in {:.0f} ms ({} mode)", generation_.load(),
-                 loaded_how(*ctx_->policies.current()), ms.count(),
-                 ctx_->cfg.mode == policy::config::enforcement::monitor ? "monitor" : "enforce");
+                 loaded_how(*ctx_->policies.current()), ms, monitor ? "monitor" : "enforce");
 }
 
-std::optional<std::filesystem::file_time_type> policy_reloader::mtime() const {
-    if (!options_.config_file) return std::nullopt;
-    std::error_code ec;
-    auto t = std::filesystem::last_write_time(*options_.config_file, ec);
-    if (ec) return std::nullopt;
-    return t;
+void policy_reloader::watch_files_of(const policy::policy_model& model) {
+    if (!options_.config_file) return;
+    std::vector<std::filesystem::path> files{*options_.config_file};
+    files.insert(files.end(), model.included_files.begin(), model.included_files.end());
+    files.insert(files.end(), model.catalog.adblock_lists.begin(),
+                 model.catalog.adblock_lists.end());
+    std::lock_guard lock(watch_mutex_);
+    watched_ = std::move(files);
+}
+
+bool policy_reloader::files_changed() {
+    std::lock_guard lock(watch_mutex_);
+    bool changed = false;
+    std::map<std::filesystem::path, std::optional<std::filesystem::file_time_type>> now;
+    for (const auto& file : watched_) {
+        std::error_code ec;
+        auto t = std::filesystem::last_write_time(file, ec);
+        std::optional<std::filesystem::file_time_type> stamp;
+        if (!ec) stamp = t;
+        // A file caught missing mid-save is not a change; its return is.
+        if (auto it = seen_.find(file); stamp && it != seen_.end() && it->second != stamp)
+            changed = true;
+        now[file] = stamp;
+    }
+    seen_ = std::move(now);
+    return changed;
 }
 
 void policy_reloader::watch() {
@@ -76,11 +107,7 @@ void policy_reloader::schedule_poll() {
     poll_timer_.expires_after(std::chrono::seconds(1));
     poll_timer_.async_wait([this](error_code ec) {
         if (ec) return;
-        auto now = mtime();
-        if (now && now != seen_) {
-            seen_ = now;
-            reload("policy file changed");
-        }
+        if (files_changed()) reload("policy file changed");
         schedule_poll();
     });
 }
@@ -96,6 +123,9 @@ void policy_reloader::run_reload(std::string why) {
     }
     auto loaded = policy::load_config_file(*options_.config_file);
     apply_run_options(options_, loaded.cfg);
+    // Even a rejected policy names the files to watch: fixing an included
+    // file must trigger the next attempt.
+    watch_files_of(loaded.cfg.policy);
     if (!loaded.ok()) {
         for (const auto& d : loaded.diagnostics) spdlog::error("reload: {}", d.to_string());
         spdlog::error("reload ({}) rejected: the policy has errors; generation {} stays in force",

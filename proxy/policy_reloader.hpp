@@ -1,8 +1,11 @@
 #pragma once
 #include <filesystem>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "proxy/beast.hpp"
 #include "proxy/proxy_context.hpp"
@@ -24,7 +27,8 @@ public:
 
     /// Compiles generation 1 from the context's config; throws on failure.
     void build_initial();
-    /// Starts watching the policy file (if any) for changes.
+    /// Starts watching the policy file (if any), the files it includes and its
+    /// tracker lists for changes.
     void watch();
     /// Reload now (SIGHUP). Returns immediately; a reload already running
     /// makes this one wait for it.
@@ -34,13 +38,18 @@ public:
 private:
     void schedule_poll();
     void run_reload(std::string why);
-    std::optional<std::filesystem::file_time_type> mtime() const;
+    /// Did a watched file change since the last poll? Files new to the list
+    /// are only recorded: the load that added them has just read them.
+    bool files_changed();
+    void watch_files_of(const policy::policy_model& model);
 
     net::io_context& control_;
     net::steady_timer poll_timer_;
     std::shared_ptr<proxy_context> ctx_;
     run_options options_;
-    std::optional<std::filesystem::file_time_type> seen_;
+    std::mutex watch_mutex_;  ///< the poll runs on control_, reloads on compile_pool_
+    std::vector<std::filesystem::path> watched_;
+    std::map<std::filesystem::path, std::optional<std::filesystem::file_time_type>> seen_;
     net::thread_pool compile_pool_{1};
     std::atomic<std::uint64_t> generation_{0};
 };

@@ -318,6 +318,7 @@ void read_include(yaml_reader& parent, const YAML::Node& item, const std::filesy
     std::filesystem::path file(item.Scalar());
     if (file.is_relative()) file = base / file;
     std::ifstream in(file, std::ios::binary);
+    out.included_files.push_back(file);
     if (!in) return parent.error(item, "cannot read included file '" + file.string() + "'");
     std::ostringstream text;
     text << in.rdbuf();

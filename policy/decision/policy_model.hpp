@@ -39,6 +39,8 @@ struct policy_model {
     std::string alert_log;              ///< "" stderr, "-" stdout, "syslog", or a file path
     /// Compiled Hyperscan databases are kept here between starts and reloads; none: off.
     std::optional<std::filesystem::path> database_cache;
+    /// Files read through `includes`, so a reload can watch them with the main file.
+    std::vector<std::filesystem::path> included_files;
 };
 
 }  // namespace phiguard::policy
