@@ -7,6 +7,7 @@
 #include "policy/config/policy_sections.hpp"
 #include "policy/config/yaml_reader.hpp"
 #include "policy/database_cache.hpp"
+#include "policy/decision/domain_pattern.hpp"
 
 namespace phiguard::embedded {
 std::string_view default_policy_yaml();
@@ -86,6 +87,14 @@ void read_tls(yaml_reader& r, const YAML::Node& node, tls_settings& out) {
     r.read(node, "intercept", out.intercept);
     r.read(node, "ca_dir", out.ca_dir);
     r.read(node, "no_intercept", out.no_intercept);
+    // The same host patterns as destinations: one that can never match would
+    // leave a bank or identity provider intercepted while the file says not.
+    if (const auto list = node["no_intercept"]; list && list.IsSequence())
+        for (const auto& item : list)
+            if (item.IsScalar())
+                if (auto problem = domain_pattern_problem(item.Scalar()))
+                    r.error(item, "no_intercept pattern '" + item.Scalar() +
+                                      "' can never match: " + *problem);
     r.read(node, "upstream_ca", out.upstream_ca);
     r.read(node, "leaf_cache_size", out.leaf_cache_size);
 }
