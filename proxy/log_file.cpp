@@ -11,7 +11,13 @@
 
 namespace phiguard::proxy {
 
-log_file::log_file(std::string path) : path_(std::move(path)) {
+namespace {
+// Large enough that a busy second fills few writes, small enough that the
+// batch is a trifle of memory.
+constexpr std::size_t batch_bytes = 64 * 1024;
+}  // namespace
+
+log_file::log_file(std::string path, bool batched) : path_(std::move(path)), batched_(batched) {
     if (path_ == "syslog") {
         syslog_ = true;
         openlog("phiguard", LOG_PID | LOG_NDELAY, LOG_USER);
@@ -23,6 +29,7 @@ log_file::log_file(std::string path) : path_(std::move(path)) {
 }
 
 log_file::~log_file() {
+    flush();
     if (file_ && file_ != stdout && file_ != stderr) std::fclose(file_);
 }
 
@@ -41,7 +48,27 @@ bool log_file::write(std::string_view line) {
         return true;
     }
     std::lock_guard lock(mutex_);
-    bool ok = std::fwrite(line.data(), 1, line.size(), file_) == line.size();
+    if (!batched_) return write_out(line, 1);
+    batch_.append(line);
+    ++batch_lines_;
+    return batch_.size() < batch_bytes || write_batch();
+}
+
+bool log_file::flush() {
+    std::lock_guard lock(mutex_);
+    return write_batch();
+}
+
+bool log_file::write_batch() {
+    if (batch_.empty()) return true;
+    bool ok = write_out(batch_, batch_lines_);
+    batch_.clear();
+    batch_lines_ = 0;
+    return ok;
+}
+
+bool log_file::write_out(std::string_view text, std::uint64_t lines) {
+    bool ok = std::fwrite(text.data(), 1, text.size(), file_) == text.size();
     ok = std::fflush(file_) == 0 && ok;
     if (!ok) {
         const int error = errno;
@@ -49,15 +76,15 @@ bool log_file::write(std::string_view line) {
         // succeeds must start on a line of its own, not behind half of this one.
         std::clearerr(file_);
         __fpurge(file_);
-        report_failure(error);
+        report_failure(error, lines);
     }
     return ok;
 }
 
-void log_file::report_failure(int error) {
-    const auto lost = failures_.fetch_add(1, std::memory_order_relaxed) + 1;
+void log_file::report_failure(int error, std::uint64_t lines) {
+    const auto lost = failures_.fetch_add(lines, std::memory_order_relaxed) + lines;
     const auto now = std::chrono::steady_clock::now();
-    if (lost > 1 && now - last_report_ < std::chrono::seconds(10)) return;
+    if (lost > lines && now - last_report_ < std::chrono::seconds(10)) return;
     last_report_ = now;
     spdlog::error("cannot write to {}: {} ({} line{} lost so far)",
                   path_.empty() ? "stderr" : path_, std::strerror(error), lost,
@@ -69,6 +96,7 @@ bool log_file::reopen() {
     std::FILE* fresh = open();
     if (!fresh) return false;
     std::lock_guard lock(mutex_);
+    write_batch();  // what was logged before the rotation belongs in the old file
     std::fclose(file_);
     file_ = fresh;
     return true;

@@ -51,7 +51,7 @@ int run_proxy(const run_options& options) {
     try {
         std::shared_ptr<log_file> access_file;
         if (!loaded.cfg.run.access_log.empty())
-            access_file = std::make_shared<log_file>(loaded.cfg.run.access_log);
+            access_file = std::make_shared<log_file>(loaded.cfg.run.access_log, true);
         auto alert_file = std::make_shared<log_file>(loaded.cfg.policy.alert_log);
         auto ctx = std::make_shared<proxy_context>(std::move(loaded.cfg), access_file, alert_file);
         setup_tls(*ctx);

@@ -14,6 +14,7 @@ server::server(std::shared_ptr<proxy_context> ctx, run_options options)
     : ctx_(std::move(ctx)),
       signals_(control_),
       drain_timer_(control_),
+      log_flush_timer_(control_),
       reloader_(control_, ctx_, std::move(options)) {}
 
 server::~server() {
@@ -54,6 +55,7 @@ void server::start() {
     signals_.add(SIGHUP);
     reloader_.watch();
     wait_signals();
+    schedule_log_flush();
 }
 
 void server::open_admin() {
@@ -104,6 +106,19 @@ int server::run() {
     shutdown_workers();
     spdlog::info("stopped{}", aborted_ ? " (drain deadline reached; connections cut)" : "");
     return 0;
+}
+
+void server::schedule_log_flush() {
+    // The access log is batched (see log_file); this bounds how long a line
+    // waits when traffic is light. Alerts are not batched.
+    auto* file = ctx_->access.file();
+    if (!file) return;
+    log_flush_timer_.expires_after(std::chrono::milliseconds(100));
+    log_flush_timer_.async_wait([this, file](error_code ec) {
+        if (ec) return;
+        file->flush();
+        schedule_log_flush();
+    });
 }
 
 void server::wait_signals() {

@@ -34,11 +34,13 @@ private:
     void check_drained();
     void shutdown_workers();
     void open_admin();
+    void schedule_log_flush();
 
     std::shared_ptr<proxy_context> ctx_;
     net::io_context control_{1};
     net::signal_set signals_;
     net::steady_timer drain_timer_;
+    net::steady_timer log_flush_timer_;
     std::chrono::steady_clock::time_point drain_deadline_{};
     bool aborted_ = false;
     std::vector<std::unique_ptr<worker>> workers_;

@@ -1,7 +1,6 @@
 #include "proxy/log_file.hpp"
 
 #include <doctest/doctest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -10,82 +9,60 @@
 #include <thread>
 #include <vector>
 
+#include "support/temp_dir.hpp"
+
 using phiguard::proxy::log_file;
 namespace fs = std::filesystem;
-
-namespace {
-
-// A fresh private directory, removed with everything in it at scope exit.
-struct temp_dir {
-    fs::path path;
-    explicit temp_dir(const char* name)
-        : path(fs::temp_directory_path() /
-               ("phiguard-log-" + std::to_string(::getpid()) + "-" + name)) {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~temp_dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
-
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-}  // namespace
+using phiguard::test::read_file_text;
+using phiguard::test::temp_dir;
 
 TEST_CASE("log_file: appends to what is already there") {
-    temp_dir dir("append");
-    auto p = dir.path / "access.log";
+    temp_dir dir;
+    auto p = dir.path() / "access.log";
     { std::ofstream(p) << "old line\n"; }
     log_file log(p.string());
     CHECK(log.path() == p.string());
     log.write("first\n");
     // Flushed at once: readable before the log_file goes away.
-    CHECK(read_all(p) == "old line\nfirst\n");
+    CHECK(read_file_text(p) == "old line\nfirst\n");
     log.write("second\n");
-    CHECK(read_all(p) == "old line\nfirst\nsecond\n");
+    CHECK(read_file_text(p) == "old line\nfirst\nsecond\n");
 }
 
 TEST_CASE("log_file: reopen after a rename writes to the new file") {
-    temp_dir dir("rotate");
-    auto p = dir.path / "access.log";
-    auto rotated = dir.path / "access.log.1";
+    temp_dir dir;
+    auto p = dir.path() / "access.log";
+    auto rotated = dir.path() / "access.log.1";
     log_file log(p.string());
     log.write("before\n");
     fs::rename(p, rotated);
     log.write("still old\n");  // the open descriptor follows the renamed file
-    CHECK(read_all(rotated) == "before\nstill old\n");
+    CHECK(read_file_text(rotated) == "before\nstill old\n");
     CHECK_FALSE(fs::exists(p));
 
     REQUIRE(log.reopen());
     log.write("after\n");
-    CHECK(read_all(p) == "after\n");
-    CHECK(read_all(rotated) == "before\nstill old\n");
+    CHECK(read_file_text(p) == "after\n");
+    CHECK(read_file_text(rotated) == "before\nstill old\n");
 }
 
 TEST_CASE("log_file: a failed reopen keeps writing to the old file") {
-    temp_dir dir("reopen-fail");
-    auto sub = dir.path / "sub";
+    temp_dir dir;
+    auto sub = dir.path() / "sub";
     fs::create_directories(sub);
     auto p = sub / "access.log";
     log_file log(p.string());
     log.write("one\n");
-    auto moved = dir.path / "moved";
+    auto moved = dir.path() / "moved";
     fs::rename(sub, moved);  // the path's directory is gone
     CHECK_FALSE(log.reopen());
     log.write("two\n");
-    CHECK(read_all(moved / "access.log") == "one\ntwo\n");
+    CHECK(read_file_text(moved / "access.log") == "one\ntwo\n");
 }
 
 TEST_CASE("log_file: an unopenable path throws with the path in the message") {
-    temp_dir dir("unopenable");
-    auto p = dir.path / "missing" / "access.log";
+    temp_dir dir;
+    auto p = dir.path() / "missing" / "access.log";
     try {
         log_file log(p.string());
         FAIL("expected std::runtime_error");
@@ -95,8 +72,8 @@ TEST_CASE("log_file: an unopenable path throws with the path in the message") {
 }
 
 TEST_CASE("log_file: concurrent writers never interleave within a line") {
-    temp_dir dir("threads");
-    auto p = dir.path / "access.log";
+    temp_dir dir;
+    auto p = dir.path() / "access.log";
     log_file log(p.string());
     constexpr int threads = 4;
     constexpr int lines = 500;
@@ -108,7 +85,7 @@ TEST_CASE("log_file: concurrent writers never interleave within a line") {
             for (int i = 0; i < lines; ++i) log.write(line);
         });
     for (auto& w : workers) w.join();
-    std::istringstream in(read_all(p));
+    std::istringstream in(read_file_text(p));
     std::string line;
     int count = 0;
     bool whole = true;
@@ -119,4 +96,56 @@ TEST_CASE("log_file: concurrent writers never interleave within a line") {
     }
     CHECK(count == threads * lines);
     CHECK(whole);
+}
+
+TEST_CASE("log_file: a batched log holds lines until flush, then writes them in order") {
+    temp_dir dir;
+    auto p = dir.path() / "access.log";
+    log_file log(p.string(), true);
+    CHECK(log.write("one\n"));
+    CHECK(log.write("two\n"));
+    CHECK(read_file_text(p).empty());
+    CHECK(log.flush());
+    CHECK(read_file_text(p) == "one\ntwo\n");
+    CHECK(log.flush());  // nothing held: nothing written twice
+    CHECK(read_file_text(p) == "one\ntwo\n");
+}
+
+TEST_CASE("log_file: a batched log writes out by itself once 64 KiB have gathered") {
+    temp_dir dir;
+    auto p = dir.path() / "access.log";
+    log_file log(p.string(), true);
+    const std::string line(1023, 'x');
+    for (int i = 0; i < 63; ++i) log.write(line + "\n");
+    CHECK(read_file_text(p).empty());
+    log.write(line + "\n");  // the 64th KiB
+    CHECK(read_file_text(p).size() == 64 * 1024);
+}
+
+TEST_CASE("log_file: a batched log loses nothing at destruction or rotation") {
+    temp_dir dir;
+    auto p = dir.path() / "access.log";
+    auto rotated = dir.path() / "access.log.1";
+    {
+        log_file log(p.string(), true);
+        log.write("before\n");
+        fs::rename(p, rotated);
+        CHECK(log.reopen());
+        log.write("after\n");
+    }
+    CHECK(read_file_text(rotated) == "before\n");
+    CHECK(read_file_text(p) == "after\n");
+}
+
+TEST_CASE("log_file: lines that cannot be written are counted, batched or not") {
+    log_file alerts("/dev/full");
+    CHECK_FALSE(alerts.write("lost\n"));
+    CHECK_FALSE(alerts.write("lost too\n"));
+    CHECK(alerts.failures() == 2);
+    log_file access("/dev/full", true);
+    CHECK(access.write("a\n"));
+    CHECK(access.write("b\n"));
+    CHECK(access.write("c\n"));
+    CHECK_FALSE(access.flush());
+    CHECK(access.failures() == 3);
 }
