@@ -3,7 +3,7 @@
 // and forward. A blocked request never has a byte sent to the origin.
 #include <spdlog/spdlog.h>
 
-#include "policy/destinations/category.hpp"
+#include "proxy/alert_report.hpp"
 #include "proxy/block_page.hpp"
 #include "proxy/forward_exchange.hpp"
 #include "proxy/incident_id.hpp"
@@ -98,14 +98,7 @@ void forward_exchange::conclude(const policy::verdict& v) {
 }
 
 void forward_exchange::alert(const policy::verdict& v, const std::string& incident) {
-    const auto& ctx = *session_->ctx();
-    ctx.alerts.write(inspect_->make_alert(v, session_->record().client, incident));
-    auto category = policy::to_string(inspect_->destination().cat);
-    for (const auto& f : inspect_->findings()) ctx.stats.alert(f.kind, category);
-    if (inspect_->findings().empty()) ctx.stats.alert("none", category);
-    session_->record().verdict = v.act == policy::action::block ? "block"
-                                 : v.would_block()              ? "would_block"
-                                                                : "alert";
+    report_alert(*session_->ctx(), *inspect_, v, session_->record(), incident);
 }
 
 void forward_exchange::count_scan() {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "policy/destinations/domain.hpp"
+#include "proxy/alert_report.hpp"
 #include "proxy/block_page.hpp"
 #include "proxy/incident_id.hpp"
 #include "proxy/inspection.hpp"
@@ -46,9 +47,7 @@ bool session::admit_tunnel(const request_target& target) {
     t.path = "/";
     inspection seen(engine, t, head);
     auto incident = new_incident_id();
-    auto event = seen.make_alert(v, client_address_, incident);
-    event.method = "CONNECT";
-    ctx_->alerts.write(event);
+    report_alert(*ctx_, seen, v, record_, incident);
     if (v.act != policy::action::block) return true;
     reply(http::status::forbidden, block_page_text(v, target.host, incident), false);
     return false;
