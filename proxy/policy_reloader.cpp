@@ -1,6 +1,7 @@
 #include "proxy/policy_reloader.hpp"
 
 #include <malloc.h>
+#include <sys/stat.h>
 
 #include <spdlog/spdlog.h>
 
@@ -81,12 +82,12 @@ void policy_reloader::watch_files_of(const policy::policy_model& model) {
 bool policy_reloader::files_changed() {
     std::lock_guard lock(watch_mutex_);
     bool changed = false;
-    std::map<std::filesystem::path, std::optional<std::filesystem::file_time_type>> now;
+    std::map<std::filesystem::path, std::optional<file_stamp>> now;
     for (const auto& file : watched_) {
-        std::error_code ec;
-        auto t = std::filesystem::last_write_time(file, ec);
-        std::optional<std::filesystem::file_time_type> stamp;
-        if (!ec) stamp = t;
+        std::optional<file_stamp> stamp;
+        if (struct stat st{}; ::stat(file.c_str(), &st) == 0)
+            stamp = file_stamp{st.st_mtim.tv_sec * 1'000'000'000LL + st.st_mtim.tv_nsec, st.st_ino,
+                               st.st_dev, static_cast<std::uint64_t>(st.st_size)};
         // A file caught missing mid-save is not a change; its return is.
         if (auto it = seen_.find(file); stamp && it != seen_.end() && it->second != stamp)
             changed = true;

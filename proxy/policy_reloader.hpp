@@ -49,7 +49,14 @@ private:
     run_options options_;
     std::mutex watch_mutex_;  ///< the poll runs on control_, reloads on compile_pool_
     std::vector<std::filesystem::path> watched_;
-    std::map<std::filesystem::path, std::optional<std::filesystem::file_time_type>> seen_;
+    /// What a file looked like at the last poll: modification time, inode and
+    /// size, so a Kubernetes ConfigMap swap to an older timestamp still counts.
+    struct file_stamp {
+        std::int64_t mtime_ns = 0;
+        std::uint64_t inode = 0, device = 0, size = 0;
+        bool operator==(const file_stamp&) const = default;
+    };
+    std::map<std::filesystem::path, std::optional<file_stamp>> seen_;
     net::thread_pool compile_pool_{1};
     std::atomic<std::uint64_t> generation_{0};
 };
