@@ -8,27 +8,36 @@
 # in /etc (GNUInstallDirs' rule for that prefix), as Debian expects.
 include(GNUInstallDirs)
 
-set(phiguard_confdir "${CMAKE_INSTALL_FULL_SYSCONFDIR}/phiguard")
+install(TARGETS phiguard RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+
+# Where the configuration and the unit's paths go is decided at install time,
+# so `cmake --install build --prefix DIR` never writes outside DIR: a /usr
+# prefix puts the configuration in /etc (Debian's rule, as GNUInstallDirs'),
+# any other prefix in PREFIX/etc. file(INSTALL) honours DESTDIR (and CPack).
 set(phiguard_deploy "${PROJECT_SOURCE_DIR}/deploy")
 set(phiguard_gen "${PROJECT_BINARY_DIR}/deploy")
+set(phiguard_bindir "${CMAKE_INSTALL_BINDIR}")
+string(CONFIGURE [[
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+    set(phiguard_etc "/etc")
+else()
+    set(phiguard_etc "${CMAKE_INSTALL_PREFIX}/etc")
+endif()
+file(INSTALL DESTINATION "${phiguard_etc}/phiguard" TYPE FILE RENAME policy.yaml
+     FILES "@phiguard_deploy@/default-policy.yaml")
+file(INSTALL DESTINATION "${phiguard_etc}/logrotate.d" TYPE FILE
+     FILES "@phiguard_deploy@/logrotate/phiguard")
+# The unit names the binary and the policy by absolute path.
+file(READ "@phiguard_deploy@/systemd/phiguard.service" unit)
+string(REPLACE "/usr/bin/phiguard" "${CMAKE_INSTALL_PREFIX}/@phiguard_bindir@/phiguard" unit
+       "${unit}")
+string(REPLACE "/etc/phiguard/" "${phiguard_etc}/phiguard/" unit "${unit}")
+file(WRITE "@phiguard_gen@/phiguard.service" "${unit}")
+file(INSTALL DESTINATION "${CMAKE_INSTALL_PREFIX}/lib/systemd/system" TYPE FILE
+     FILES "@phiguard_gen@/phiguard.service")
+]] phiguard_install_config @ONLY)
+install(CODE "${phiguard_install_config}")
 
-install(TARGETS phiguard RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(FILES "${phiguard_deploy}/default-policy.yaml"
-        DESTINATION "${phiguard_confdir}" RENAME policy.yaml)
-
-# The unit names the binary and the policy by absolute path: point those at
-# where this prefix puts them.
-file(READ "${phiguard_deploy}/systemd/phiguard.service" phiguard_unit)
-string(REPLACE "/usr/bin/phiguard" "${CMAKE_INSTALL_FULL_BINDIR}/phiguard" phiguard_unit
-       "${phiguard_unit}")
-string(REPLACE "/etc/phiguard/" "${phiguard_confdir}/" phiguard_unit "${phiguard_unit}")
-file(CONFIGURE OUTPUT "${phiguard_gen}/phiguard.service" CONTENT "${phiguard_unit}" @ONLY)
-set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
-             "${phiguard_deploy}/systemd/phiguard.service")
-install(FILES "${phiguard_gen}/phiguard.service" DESTINATION lib/systemd/system)
-
-install(FILES "${phiguard_deploy}/logrotate/phiguard"
-        DESTINATION "${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d")
 install(FILES "${phiguard_deploy}/man/phiguard.1" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
 install(FILES "${PROJECT_SOURCE_DIR}/docs/deploy.md" DESTINATION "${CMAKE_INSTALL_DOCDIR}")
 install(DIRECTORY "${phiguard_deploy}/haproxy" "${phiguard_deploy}/pac" "${phiguard_deploy}/k8s"
@@ -57,8 +66,10 @@ set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, publicsuffix, ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "haproxy, logrotate")
 # Local edits to these survive upgrades (dpkg asks before replacing them).
 file(WRITE "${phiguard_gen}/conffiles"
-     "${phiguard_confdir}/policy.yaml\n${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d/phiguard\n")
+     "${CMAKE_INSTALL_FULL_SYSCONFDIR}/phiguard/policy.yaml\n${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d/phiguard\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
-    "${phiguard_deploy}/debian/postinst;${phiguard_deploy}/debian/postrm;${phiguard_gen}/conffiles")
+    "${phiguard_deploy}/debian/postinst;${phiguard_deploy}/debian/prerm;${phiguard_deploy}/debian/postrm;${phiguard_gen}/conffiles")
+# The release binary carries debug info (RelWithDebInfo): ~180 MB unstripped.
+set(CPACK_STRIP_FILES ON)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 include(CPack)
