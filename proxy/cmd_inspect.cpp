@@ -110,6 +110,7 @@ json_line destination_json(const outcome& o) {
         const auto& b = *o.where.entry->baa;
         d.add("baa_status", b.status)
             .add("baa_reference", b.reference)
+            .add("baa_signed", b.signed_on ? policy::to_string(*b.signed_on) : std::string())
             .add("baa_expires", b.expires ? policy::to_string(*b.expires) : std::string())
             .add("baa_owner", b.owner);
     }
@@ -126,8 +127,11 @@ void print_destination(const outcome& o) {
     std::printf("  BAA: %s", std::string(policy::to_string(w.baa)).c_str());
     if (w.entry && w.entry->baa) {
         const auto& b = *w.entry->baa;
-        std::printf(" (%s, reference %s, expires %s, owner %s)", b.status.c_str(),
-                    b.reference.c_str(), b.expires ? policy::to_string(*b.expires).c_str() : "-",
+        auto date = [](const std::optional<policy::calendar_date>& d) {
+            return d ? policy::to_string(*d) : std::string("-");
+        };
+        std::printf(" (%s, reference %s, signed %s, expires %s, owner %s)", b.status.c_str(),
+                    b.reference.c_str(), date(b.signed_on).c_str(), date(b.expires).c_str(),
                     b.owner.c_str());
     }
     std::printf("\n");
