@@ -168,7 +168,8 @@ std::string metrics::render(std::size_t active_connections) const {
 
     family(out, "phiguard_policy_generation", "gauge", "Generation of the policy in force.");
     sample(out, "phiguard_policy_generation", generation_.load(relaxed));
-    family(out, "phiguard_policy_reloads_total", "counter", "Policy reload attempts by result.");
+    family(out, "phiguard_policy_reloads_total", "counter",
+           "Policy loads by result: the one at start-up and every reload.");
     fmt::format_to(it, "phiguard_policy_reloads_total{{result=\"ok\"}} {}\n",
                    reloads_ok_.load(relaxed));
     fmt::format_to(it, "phiguard_policy_reloads_total{{result=\"failed\"}} {}\n",

@@ -122,6 +122,10 @@ void policy_reloader::run_reload(std::string why) {
         spdlog::info("reload ({}): running on the embedded policy; nothing to reload", why);
         return;
     }
+    // Note the files as they are before reading them, so the next poll does
+    // not load this very edit a second time (SIGHUP after an edit); an edit
+    // landing between this and the read costs one more reload, never a miss.
+    files_changed();
     auto loaded = policy::load_config_file(*options_.config_file);
     apply_run_options(options_, loaded.cfg);
     // Even a rejected policy names the files to watch: fixing an included
@@ -138,7 +142,12 @@ void policy_reloader::run_reload(std::string why) {
     auto compiled = policy::compile_policy(loaded.cfg.policy,
                                            loaded.cfg.mode == policy::config::enforcement::monitor,
                                            next, policy::today_utc(), *options_.config_file);
-    for (const auto& d : compiled.diagnostics) spdlog::warn("reload: {}", d.to_string());
+    for (const auto& d : compiled.diagnostics) {
+        if (d.level == policy::diagnostic::severity::error)
+            spdlog::error("reload: {}", d.to_string());
+        else
+            spdlog::warn("reload: {}", d.to_string());
+    }
     if (!compiled.ok()) {
         spdlog::error("reload ({}) rejected: the policy has errors; generation {} stays in force",
                       why, generation_.load());
