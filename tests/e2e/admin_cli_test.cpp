@@ -8,10 +8,14 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdio>
+#include <iterator>
+#include <regex>
 #include <string>
 
 #include "e2e/intercept_fixture.hpp"
 #include "e2e/support/command.hpp"
+#include "e2e/support/policy_text.hpp"
 #include "e2e/support/proxy_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -23,17 +27,6 @@ namespace {
 command_result run_phiguard(std::vector<std::string> args) {
     args.insert(args.begin(), phiguard_binary());
     return run_command(args, policy_compile_limit);
-}
-
-// "LINE:COLUMN" (1-based) of the first occurrence of `token` in `text`, searched from the
-// start of line `from_line` on; the test states where each mistake is by naming it.
-std::string position_of(const std::string& text, const std::string& token) {
-    auto const at = text.find(token);
-    REQUIRE_MESSAGE(at != std::string::npos, token);
-    auto const line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
-    auto const line_start = text.rfind('\n', at);
-    auto const column = at - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
-    return std::to_string(line) + ":" + std::to_string(column);
 }
 
 // The output line that starts with "FILE:LINE:COL:", or "".
@@ -58,17 +51,18 @@ std::string hex_only(const std::string& s) {
     return out;
 }
 
-std::string date_in_days(int days) {
-    using namespace std::chrono;
-    auto const day = floor<std::chrono::days>(system_clock::now()) + std::chrono::days(days);
-    year_month_day const ymd{day};
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()),
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
-    return buf;
+// The corpus policy (tests/data/policies/corpus-policy.yaml) written to `dir` with every BAA
+// expiring on `expires`, so that "in force" stays true whatever day the suite runs; returns the
+// copy's path.
+std::string corpus_policy_until(const temp_dir& dir, const std::string& expires) {
+    auto const text =
+        read_file_text(std::string(PHIGUARD_TEST_DATA) + "/policies/corpus-policy.yaml");
+    std::regex const date("expires: [0-9]{4}-[0-9]{2}-[0-9]{2}");
+    auto const dates =
+        std::distance(std::sregex_iterator(text.begin(), text.end(), date), std::sregex_iterator());
+    REQUIRE(dates == 2);  // Epic's and Twilio's
+    return dir.write("corpus-policy.yaml", std::regex_replace(text, date, "expires: " + expires));
 }
-
-std::string const corpus_policy = std::string(PHIGUARD_TEST_DATA) + "/policies/corpus-policy.yaml";
 
 }  // namespace
 
@@ -142,7 +136,9 @@ TEST_CASE("admin cli: check-config reports each planted mistake at its line and 
         "    baa:\n"
         "      status: signed\n"
         "      signed: 2024-13-45\n"
-        "      expires: 2027-01-14\n"
+        "      expires: " +
+        date_in_days(365) +
+        "\n"
         "    colour: blue\n"
         "upstream:\n"
         "  allow: [10.0.0.0/33]\n"
@@ -153,6 +149,8 @@ TEST_CASE("admin cli: check-config reports each planted mistake at its line and 
         "detectors:\n"
         "  mrn_patterns:\n"
         "    - \"EH(\\\\d{8}\"\n"
+        "tls:\n"
+        "  no_intercept: [\"bank.example/path\"]\n"
         "modee: monitor\n";
     auto const file = dir.write("planted.yaml", yaml);
     auto const r = run_phiguard({"check-config", file});
@@ -177,18 +175,23 @@ TEST_CASE("admin cli: check-config reports each planted mistake at its line and 
     }
     CHECK(line_at(output, file + ":" + position_of(yaml, "modee") + ":")
               .find("did you mean 'mode'") != std::string::npos);
+    // A host pattern with a path never matches a CONNECT host: the bank would be intercepted.
+    CHECK(line_at(output, file + ":" + position_of(yaml, "\"bank.example/path\"") + ":")
+              .find(": error: no_intercept pattern 'bank.example/path' can never match") !=
+          std::string::npos);
     CHECK(output.find("FAILED") != std::string::npos);
 }
 
 TEST_CASE("admin cli: check-config passes a good policy, warns of a BAA about to expire") {
-    auto const good = run_phiguard({"check-config", corpus_policy});
+    temp_dir dir;
+    auto const good = run_phiguard({"check-config", corpus_policy_until(dir, date_in_days(365))});
     INFO(good.out);
     INFO(good.err);
     CHECK(good.exit_code == 0);
-    CHECK(good.out.find("destinations: 2") != std::string::npos);
-    CHECK(good.out.find("OK") != std::string::npos);
+    CHECK(good.out.find("destinations: 2 (2 with a BAA, 2 BAAs in force, 0 expiring") !=
+          std::string::npos);
+    CHECK(good.out.find("OK (0 warnings)") != std::string::npos);
 
-    temp_dir dir;
     auto const soon = date_in_days(10);
     auto const file = dir.write("soon.yaml", test_policy(soon));
     auto const r = run_phiguard({"check-config", file});
@@ -201,6 +204,9 @@ TEST_CASE("admin cli: check-config passes a good policy, warns of a BAA about to
 }
 
 TEST_CASE("admin cli: explain names the verdict, the rule and the BAA for a request") {
+    temp_dir dir;
+    auto const expires = date_in_days(365);
+    auto const corpus_policy = corpus_policy_until(dir, expires);
     auto const pixel = meta_pixel_condition();
     auto const blocked = run_phiguard({"explain", "--config", corpus_policy, "--url", pixel.url});
     INFO(blocked.out);
@@ -211,7 +217,6 @@ TEST_CASE("admin cli: explain names the verdict, the rule and the BAA for a requ
     CHECK(blocked.out.find("condition") != std::string::npos);
     CHECK(leaked_value(blocked.out, {pixel}).empty());
 
-    temp_dir dir;
     auto const epic = epic_patient();
     auto const body = dir.write("patient.json", epic.body);
     std::vector<std::string> const args{"explain",     "--config", corpus_policy,
@@ -225,7 +230,7 @@ TEST_CASE("admin cli: explain names the verdict, the rule and the BAA for a requ
     CHECK(allowed.out.find("verdict: allow") != std::string::npos);
     CHECK(allowed.out.find("baa-in-force") != std::string::npos);
     CHECK(allowed.out.find("BAA-TEST-EPIC") != std::string::npos);
-    CHECK(allowed.out.find("2027-01-14") != std::string::npos);
+    CHECK(allowed.out.find(expires) != std::string::npos);
     CHECK(allowed.out.find("mrn") != std::string::npos);
     CHECK(leaked_value(allowed.out, {epic}).empty());
 
@@ -243,6 +248,70 @@ TEST_CASE("admin cli: explain names the verdict, the rule and the BAA for a requ
     CHECK(field(v.as_object(), "destination.organization") == "Epic Systems");
     CHECK(field(v.as_object(), "destination.baa") == "in_force");
     CHECK(leaked_value(as_json.out, {epic}).empty());
+}
+
+TEST_CASE("admin cli: run refuses to start on a policy that declares a tracker a BAA vendor") {
+    // Well-formed YAML whose second destination claims a BAA for a domain the built-in catalogue
+    // lists as a tracker: check-config, run and explain must all refuse it, at the same place.
+    temp_dir dir;
+    auto const expires = date_in_days(365);
+    std::string const yaml =
+        "destinations:\n"
+        "  - name: Epic Systems\n"
+        "    domains: [\"*.epic.com\"]\n"
+        "    baa: {status: signed, signed: 2024-01-15, expires: " +
+        expires +
+        "}\n"
+        "  - name: Analytics Partner\n"
+        "    domains:\n"
+        "      - analytics.examplehealth.org\n"
+        "      - \"*.google-analytics.com\"\n"
+        "    baa: {status: signed, signed: 2024-01-15, expires: " +
+        expires +
+        "}\n"
+        "first_party:\n"
+        "  - portal.examplehealth.org\n";
+    auto const file = dir.write("tracker-baa.yaml", yaml);
+    auto const prefix = file + ":" + position_of(yaml, "\"*.google-analytics.com\"") + ":";
+    CAPTURE(prefix);
+    auto const names_conflict = [&](const std::string& output) {
+        auto const line = line_at(output, prefix);
+        CHECK_MESSAGE(!line.empty(), "no diagnostic at " << prefix);
+        CHECK(line.find("error: destination 'Analytics Partner' has a BAA but "
+                        "'*.google-analytics.com' is a tracker") != std::string::npos);
+        CHECK(line.find("a destination cannot be both") != std::string::npos);
+    };
+
+    auto const check = run_phiguard({"check-config", file});
+    INFO("check-config:\n" << check.out << check.err);
+    CHECK(check.exit_code == 1);
+    names_conflict(check.out + check.err);
+
+    auto const run = run_phiguard({"run", "--listen", "127.0.0.1:0", "--no-intercept", "--config",
+                                   file, "--admin-listen", ""});
+    INFO("run:\n" << run.out << run.err);
+    CHECK_FALSE(run.timed_out);
+    CHECK(run.exit_code != 0);
+    CHECK(run.err.find("not starting") != std::string::npos);
+    CHECK(run.err.find("listening on") == std::string::npos);
+    names_conflict(run.err);
+
+    // A dry run on a policy the proxy would refuse gives no verdict at all, not an "allow" from
+    // the BAA the file wrongly grants.
+    auto const epic = epic_patient();
+    auto const body = dir.write("patient.json", epic.body);
+    auto const explain =
+        run_phiguard({"explain", "--config", file, "--url", epic.url, "--method", "POST",
+                      "--header", "Content-Type: application/json", "--body-file", body});
+    INFO("explain:\n" << explain.out << explain.err);
+    CHECK(explain.exit_code != 0);
+    CHECK(explain.out.find("verdict") == std::string::npos);
+    names_conflict(explain.err);
+    auto const on_tracker =
+        run_phiguard({"explain", "--config", file, "--url", meta_pixel_condition().url, "--json"});
+    INFO("explain --json:\n" << on_tracker.out << on_tracker.err);
+    CHECK(on_tracker.exit_code != 0);
+    CHECK(on_tracker.out.find("verdict") == std::string::npos);
 }
 
 TEST_CASE("admin cli: scan --json lists the findings of a request without their values") {
