@@ -35,6 +35,9 @@ string(REPLACE "/etc/phiguard/" "${phiguard_etc}/phiguard/" unit "${unit}")
 file(WRITE "@phiguard_gen@/phiguard.service" "${unit}")
 file(INSTALL DESTINATION "${CMAKE_INSTALL_PREFIX}/lib/systemd/system" TYPE FILE
      FILES "@phiguard_gen@/phiguard.service")
+# dpkg's conffiles must name where this install put them (CPack reads it after).
+file(WRITE "@phiguard_gen@/conffiles"
+     "${phiguard_etc}/phiguard/policy.yaml\n${phiguard_etc}/logrotate.d/phiguard\n")
 ]] phiguard_install_config @ONLY)
 install(CODE "${phiguard_install_config}")
 
@@ -65,8 +68,6 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "adduser, publicsuffix, ca-certificates")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "haproxy, logrotate")
 # Local edits to these survive upgrades (dpkg asks before replacing them).
-file(WRITE "${phiguard_gen}/conffiles"
-     "${CMAKE_INSTALL_FULL_SYSCONFDIR}/phiguard/policy.yaml\n${CMAKE_INSTALL_FULL_SYSCONFDIR}/logrotate.d/phiguard\n")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
     "${phiguard_deploy}/debian/postinst;${phiguard_deploy}/debian/prerm;${phiguard_deploy}/debian/postrm;${phiguard_gen}/conffiles")
 # The release binary carries debug info (RelWithDebInfo): ~180 MB unstripped.
