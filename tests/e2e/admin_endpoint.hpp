@@ -51,4 +51,26 @@ inline double metric_value(const std::string& text, const std::string& series) {
     return -1;
 }
 
+/// metric_value(), but 0 for an absent series: counters such as phiguard_alerts_total only
+/// show label pairs seen so far, so "absent" before a batch means "zero".
+inline double metric_or_zero(const std::string& text, const std::string& series) {
+    auto const v = metric_value(text, series);
+    return v < 0 ? 0 : v;
+}
+
+/// The sum of every sample of a labelled family ("phiguard_alerts_total" adds up all its
+/// phi_kind/category pairs); HELP and TYPE lines and other families are not counted.
+inline double metric_sum(const std::string& text, const std::string& family) {
+    std::istringstream in(text);
+    std::string line;
+    double total = 0;
+    auto const prefix = family + "{";
+    while (std::getline(in, line)) {
+        if (line.compare(0, prefix.size(), prefix) != 0) continue;
+        auto const space = line.rfind(' ');
+        if (space != std::string::npos) total += std::stod(line.substr(space + 1));
+    }
+    return total;
+}
+
 }  // namespace phiguard::e2e

@@ -1,14 +1,23 @@
 // CONNECT: an opaque byte tunnel to the allowed ports, verified end to end by curl and openssl
-// against the HTTPS origin's own CA; other ports are refused.
+// against the HTTPS origin's own CA; other ports are refused. A CONNECT the policy blocks or
+// alerts on by its destination is counted in /metrics like a forwarded request, and an
+// intercepted host's leaf is minted once and then served from the cache.
 #include "e2e/support/proxy_process.hpp"
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "e2e/admin_endpoint.hpp"
+#include "e2e/intercept_fixture.hpp"
 #include "e2e/support/command.hpp"
 #include "e2e/support/curl.hpp"
 #include "e2e/support/fixture.hpp"
 #include "e2e/support/origin.hpp"
 #include "e2e/support/raw_connection.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace phiguard::e2e;
 using namespace std::chrono_literals;
@@ -24,6 +33,50 @@ proxy_process proxy_to_443(const origin& o) {
 std::string connect_ports_config(temp_dir& dir, const origin& o) {
     return dir.write("phiguard.yaml",
                      "upstream:\n  connect_ports: [443, " + std::to_string(o.port()) + "]\n");
+}
+
+// A rule that blocks every advertising destination by name, ahead of the reference table.
+std::string const block_ads_policy = R"(rules:
+  - id: block-ads
+    description: no advertising destination at all
+    match: {categories: [advertising]}
+    action: block
+  - id: baa-in-force
+    description: BAA vendor with an agreement in force
+    match: {baa: [in_force]}
+    action: allow
+  - id: baa-expired-phi
+    description: PHI to a vendor whose BAA has expired
+    match: {baa: [expired], phi: true}
+    action: block
+  - id: tracker-phi
+    description: PHI to a tracker without a BAA
+    match: {tracker: true, phi: true}
+    action: block
+  - id: tracker-inventory
+    description: tracker without a BAA, no PHI seen (inventory)
+    match: {tracker: true, phi: false}
+    action: alert
+  - id: third-party-phi
+    description: PHI to a third party without a BAA
+    match: {third_party: true, phi: true}
+    action: block
+  - id: default-allow
+    description: first party, or third party without PHI
+    action: allow
+)";
+
+std::string verdict_series(const std::string& verdict) {
+    return "phiguard_requests_total{verdict=\"" + verdict + "\"}";
+}
+
+// The alerts a CONNECT to an advertising host adds: it has no findings, reported as kind "none"
+// (which the fixed label list folds into "other").
+double no_phi_advertising_alerts(const std::string& metrics) {
+    return metric_or_zero(metrics,
+                          "phiguard_alerts_total{phi_kind=\"none\",category=\"advertising\"}") +
+           metric_or_zero(metrics,
+                          "phiguard_alerts_total{phi_kind=\"other\",category=\"advertising\"}");
 }
 
 }  // namespace
@@ -115,4 +168,145 @@ TEST_CASE("connect: a port outside connect_ports is refused with 403") {
     CHECK(reply->status == 403);
     CHECK(reply->body.rfind("phiguard: ", 0) == 0);
     CHECK(o.connections() == 0);
+}
+
+TEST_CASE("connect: a blocked CONNECT counts as a block and an alert in /metrics") {
+    origin o(origin::transport::https);  // what www.facebook.com:443 would reach; it never is
+    temp_dir dir;
+    proxy_process proxy(base_args({"--config", dir.write("policy.yaml", block_ads_policy),
+                                   "--admin-listen", "127.0.0.1:0", "--connect-to",
+                                   "www.facebook.com:443:127.0.0.1:" + std::to_string(o.port())}));
+    auto const admin = admin_port(proxy);
+    auto scrape = [&] { return admin_get(admin, "/metrics").body(); };
+    auto const before = scrape();
+    INFO("before:\n" << before);
+    REQUIRE(metric_value(before, verdict_series("block")) >= 0);
+
+    auto const r = curl(proxy.url(), {"-p", "--cacert", o.ca_file(), "https://www.facebook.com/"});
+    INFO(r.describe());
+    INFO("proxy stderr:\n" << proxy.stderr_text());
+    CHECK(r.run.exit_code != 0);  // curl gives up on the tunnel
+    CHECK(r.reply().status == 403);
+    CHECK(r.run.err.find("403") != std::string::npos);
+    CHECK(o.connections() == 0);
+
+    std::string after;
+    wait_until(
+        [&] {
+            after = scrape();
+            return metric_value(after, verdict_series("block")) >
+                   metric_value(before, verdict_series("block"));
+        },
+        5s, 20ms);
+    std::this_thread::sleep_for(200ms);
+    after = scrape();
+    INFO("after:\n" << after);
+    auto delta = [&](const std::string& series) {
+        return metric_or_zero(after, series) - metric_or_zero(before, series);
+    };
+    CHECK(delta(verdict_series("block")) == 1);
+    CHECK(delta(verdict_series("error")) == 0);
+    CHECK(delta(verdict_series("allow")) == 0);
+    CHECK(delta(verdict_series("alert")) == 0);
+    CHECK(delta("phiguard_request_duration_seconds_count") == 1);
+    CHECK(no_phi_advertising_alerts(after) - no_phi_advertising_alerts(before) == 1);
+    CHECK(metric_sum(after, "phiguard_alerts_total") -
+              metric_sum(before, "phiguard_alerts_total") ==
+          1);
+}
+
+TEST_CASE("connect: a CONNECT to a tracker alerted as inventory counts one alert in /metrics") {
+    origin o(posing_leaf());
+    proxy_process proxy(base_args({"--admin-listen", "127.0.0.1:0", "--connect-to",
+                                   "www.facebook.com:443:127.0.0.1:" + std::to_string(o.port())}));
+    auto const admin = admin_port(proxy);
+    auto scrape = [&] { return admin_get(admin, "/metrics").body(); };
+    auto const before = scrape();
+    INFO("before:\n" << before);
+
+    // Spliced, not intercepted: the default policy alerts on the tracker by name and lets the
+    // tunnel through; the origin (posing as www.facebook.com) answers inside it.
+    auto const r = curl(proxy.url(), {"--cacert", o.ca_file(), "https://www.facebook.com/hello"});
+    INFO(r.describe());
+    INFO("proxy stderr:\n" << proxy.stderr_text());
+    CHECK(r.status() == 200);
+    CHECK(r.body() == origin::hello_body);
+    CHECK(o.connections() == 1);
+
+    std::string after;
+    wait_until(
+        [&] {
+            after = scrape();
+            return no_phi_advertising_alerts(after) > no_phi_advertising_alerts(before);
+        },
+        5s, 20ms);
+    std::this_thread::sleep_for(200ms);
+    after = scrape();
+    INFO("after:\n" << after);
+    CHECK(no_phi_advertising_alerts(after) - no_phi_advertising_alerts(before) == 1);
+    CHECK(metric_sum(after, "phiguard_alerts_total") -
+              metric_sum(before, "phiguard_alerts_total") ==
+          1);
+    for (auto const* v : {"block", "error"}) {
+        CAPTURE(v);
+        CHECK(metric_value(after, verdict_series(v)) == metric_value(before, verdict_series(v)));
+    }
+}
+
+TEST_CASE("connect: an intercepted host's leaf is minted on its first connection, then cached") {
+    origin o(posing_leaf());
+    temp_dir dir;
+    phiguard_ca ca(dir);
+    proxy_process proxy(intercept_args(ca, o, {"--admin-listen", "127.0.0.1:0"}), {},
+                        policy_compile_limit);
+    auto const admin = admin_port(proxy);
+    struct cache_counts {
+        double hits, misses, mints;
+    };
+    std::string last;
+    auto counts = [&] {
+        last = admin_get(admin, "/metrics").body();
+        return cache_counts{metric_value(last, "phiguard_cert_cache_hits_total"),
+                            metric_value(last, "phiguard_cert_cache_misses_total"),
+                            metric_value(last, "phiguard_cert_mints_total")};
+    };
+    auto fetch = [&](const std::string& host) {
+        auto const r = curl_intercepted(proxy.url(), ca, {"https://" + host + "/hello"});
+        INFO(r.describe());
+        INFO("proxy stderr:\n" << proxy.stderr_text());
+        CHECK(r.status() == 200);
+        CHECK(r.body() == origin::hello_body);
+    };
+
+    auto const start = counts();
+    REQUIRE(start.hits >= 0);
+    REQUIRE(start.misses >= 0);
+    REQUIRE(start.mints >= 0);
+
+    fetch("origin.test");  // first connection to host A: looked up, not found, minted
+    auto const first = counts();
+    {
+        INFO("after the first connection to origin.test:\n" << last);
+        CHECK(first.misses - start.misses == 1);
+        CHECK(first.mints - start.mints == 1);
+        CHECK(first.hits - start.hits == 0);
+    }
+
+    fetch("origin.test");  // second connection to A: served from the cache
+    auto const second = counts();
+    {
+        INFO("after the second connection to origin.test:\n" << last);
+        CHECK(second.hits - first.hits == 1);
+        CHECK(second.misses - first.misses == 0);
+        CHECK(second.mints - first.mints == 0);
+    }
+
+    fetch("api.twilio.com");  // another host B: a miss and a mint of its own
+    auto const third = counts();
+    {
+        INFO("after the first connection to api.twilio.com:\n" << last);
+        CHECK(third.misses - second.misses == 1);
+        CHECK(third.mints - second.mints == 1);
+        CHECK(third.hits - second.hits == 0);
+    }
 }

@@ -1,4 +1,5 @@
-// The process as operators see it: version, listeners, configuration, and a graceful SIGTERM.
+// The process as operators see it: version, listeners, configuration, and a graceful SIGTERM
+// that readiness probes see at once.
 #include "e2e/support/proxy_process.hpp"
 
 #include <doctest/doctest.h>
@@ -6,6 +7,7 @@
 #include <csignal>
 #include <thread>
 
+#include "e2e/admin_endpoint.hpp"
 #include "e2e/support/command.hpp"
 #include "e2e/support/curl.hpp"
 #include "e2e/support/deadline.hpp"
@@ -133,4 +135,45 @@ TEST_CASE("lifecycle: an idle keep-alive connection does not hold up SIGTERM") {
     REQUIRE_MESSAGE(code.has_value(), "still running 5 s after SIGTERM with one idle client");
     CHECK(*code == 0);
     CHECK(c.wait_closed(1s));
+}
+
+TEST_CASE("lifecycle: /readyz turns 503 when SIGTERM starts the drain while /healthz stays 200") {
+    origin o;
+    proxy_process proxy(pinned_args(o, {"--admin-listen", "127.0.0.1:0"}));
+    auto const admin = admin_port(proxy);
+    REQUIRE(wait_until([&] { return admin_get(admin, "/readyz").status() == 200; }, 10s, 50ms));
+
+    curl_result slow;
+    std::jthread client([&] { slow = curl(proxy.url(), {origin_url(o, "/slow?ms=3000")}); });
+    REQUIRE(wait_until([&] { return o.requests() >= 1; }, 5s));
+    proxy.signal(SIGTERM);
+    curl_result ready;
+    bool const not_ready = wait_until(
+        [&] {
+            ready = admin_get(admin, "/readyz");
+            return ready.status() == 503;
+        },
+        2s, 20ms);
+    auto const health = admin_get(admin, "/healthz");
+    auto const ready_again = admin_get(admin, "/readyz");
+    // All of the above happened during the drain, with the slow request still in flight.
+    bool const still_in_flight = o.responses_done() == 0;
+    client.join();
+    auto const code = proxy.wait_exit(10s);
+
+    INFO(ready.describe());
+    INFO(health.describe());
+    INFO(slow.describe());
+    INFO(proxy.stderr_text());
+    CHECK_MESSAGE(not_ready, "/readyz did not turn 503 within 2 s of SIGTERM");
+    CHECK(ready.body() == "not ready\n");
+    CHECK(ready_again.status() == 503);  // and stays so
+    CHECK(health.status() == 200);
+    CHECK(health.body() == "ok\n");
+    CHECK(still_in_flight);
+    CHECK(slow.status() == 200);
+    CHECK(slow.body() == "slow done\n");
+    REQUIRE(code.has_value());
+    CHECK(*code == 0);
+    CHECK(connect_refused(admin));
 }
