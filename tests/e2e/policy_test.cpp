@@ -1,7 +1,8 @@
 // Policy decisions through the real proxy with HTTPS intercepted: blocks answer 403 with the rule
 // and an incident id and send nothing upstream, inventory alerts are forwarded and logged, BAAs
 // allow until they expire, monitor mode forwards what it would block, and the alert log is
-// ECS JSON line by line without a single planted PHI value.
+// ECS JSON line by line without a single planted PHI value (a path or User-Agent holding PHI is
+// logged as a note of its length, in the access log too).
 #include "e2e/tracker_requests.hpp"
 
 #include <doctest/doctest.h>
@@ -10,8 +11,11 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "e2e/intercept_fixture.hpp"
+#include "e2e/support/deadline.hpp"
 #include "e2e/support/origin.hpp"
 #include "e2e/support/proxy_process.hpp"
 #include "support/temp_dir.hpp"
@@ -54,6 +58,17 @@ bool has_finding(const boost::json::object& alert, std::string_view kind_part) {
                        });
 }
 
+// The findings of `alert` whose kind is `kind` exactly.
+std::vector<boost::json::object> findings_of(const boost::json::object& alert,
+                                             std::string_view kind) {
+    std::vector<boost::json::object> out;
+    auto const* findings = field_value(alert, "phiguard.findings");
+    if (findings == nullptr || !findings->is_array()) return out;
+    for (auto const& f : findings->as_array())
+        if (f.is_object() && field(f.as_object(), "kind") == kind) out.push_back(f.as_object());
+    return out;
+}
+
 std::size_t finding_count(const boost::json::object& alert) {
     auto const* findings = field_value(alert, "phiguard.findings");
     return findings != nullptr && findings->is_array() ? findings->as_array().size() : 0;
@@ -78,6 +93,7 @@ TEST_CASE("policy: a Meta Pixel PageView with a condition in dl= is blocked with
     INFO("proxy stderr:\n" << rig.stderr_text());
     auto const incident = check_blocked(r, "tracker-phi");
     CHECK(rig.o.requests() == 0);
+    CHECK(rig.o.connections() == 0);  // not even a TCP connection to the origin
 
     REQUIRE(wait_alert_lines(rig.alerts, 1));
     auto const log = read_alerts(rig.alerts);
@@ -103,6 +119,26 @@ TEST_CASE("policy: a Meta Pixel PageView with a condition in dl= is blocked with
     CHECK_FALSE(field(a, "organization.name").empty());
     CHECK_FALSE(field(a, "@timestamp").empty());
     CHECK(has_finding(a, "condition"));
+    // Each finding says which detector saw what where, and its hint masks the value: the first
+    // and last character and the length, never the text ("breast cancer", "dr_maria_lopez").
+    CHECK(finding_count(a) == 2);
+    auto const condition = findings_of(a, "condition");
+    REQUIRE(condition.size() == 1);
+    CHECK(field(condition[0], "detector") == "dictionary");
+    CHECK(field(condition[0], "location") == "query:dl>condition");
+    CHECK(field(condition[0], "where") == "query");
+    CHECK(field(condition[0], "hint") == "b***********r, 13 chars");
+    auto const physician = findings_of(a, "provider_name");
+    REQUIRE(physician.size() == 1);
+    CHECK(field(physician[0], "detector") == "provider_name");
+    CHECK(field(physician[0], "location") == "query:dl>physician");
+    CHECK(field(physician[0], "where") == "query");
+    CHECK(field(physician[0], "hint") == "d************z, 14 chars");
+    for (auto const& f : {condition[0], physician[0]}) {
+        auto const confidence = std::stod(field(f, "confidence"));
+        CHECK(confidence > 0.5);
+        CHECK(confidence <= 1.0);
+    }
     CHECK(leaked_value(log.text, {req}).empty());
 }
 
@@ -126,6 +162,7 @@ TEST_CASE("policy: a policy loaded from --cache-dir decides exactly as a compile
           std::string::npos);
     check_blocked(warm.send(meta_pixel_condition()), "tracker-phi");
     CHECK(warm.o.requests() == 0);
+    CHECK(warm.o.connections() == 0);
     CHECK(warm.send(meta_pixel_clean()).status() == 404);  // forwarded: the origin answers
     CHECK(warm.o.requests() == 1);
 
@@ -168,6 +205,7 @@ TEST_CASE("policy: a GA4 batched POST carrying an MRN is blocked before any byte
     INFO("proxy stderr:\n" << rig.stderr_text());
     auto const incident = check_blocked(r, "tracker-phi");
     CHECK(rig.o.requests() == 0);
+    CHECK(rig.o.connections() == 0);
     REQUIRE(wait_alert_lines(rig.alerts, 1));
     auto const log = read_alerts(rig.alerts);
     INFO("alert log:\n" << log.text);
@@ -187,6 +225,7 @@ TEST_CASE("policy: a Conversions API body with a hashed e-mail is blocked") {
     INFO("proxy stderr:\n" << rig.stderr_text());
     check_blocked(r, "tracker-phi");
     CHECK(rig.o.requests() == 0);
+    CHECK(rig.o.connections() == 0);
     REQUIRE(wait_alert_lines(rig.alerts, 1));
     auto const log = read_alerts(rig.alerts);
     INFO("alert log:\n" << log.text);
@@ -223,6 +262,7 @@ TEST_CASE("policy: a BAA vendor gets PHI while the BAA is in force and not after
         INFO("proxy stderr:\n" << rig.stderr_text());
         auto const incident = check_blocked(r, "baa-expired-phi");
         CHECK(rig.o.requests() == 0);
+        CHECK(rig.o.connections() == 0);
         REQUIRE(wait_alert_lines(rig.alerts, 1));
         auto const log = read_alerts(rig.alerts);
         INFO("alert log:\n" << log.text);
@@ -307,4 +347,75 @@ TEST_CASE("policy: the alert log parses as ECS JSON line by line and holds no pl
     }
     CHECK(leaked_value(log.text, reqs).empty());
     CHECK(leaked_value(rig.stderr_text(), reqs).empty());
+}
+
+TEST_CASE("policy: PHI planted in the path and the User-Agent reaches neither log") {
+    temp_dir logs;
+    auto const access = logs.file("access.jsonl");
+    policy_rig rig("2030-01-14", {"--access-log", access});
+    // An app SDK's Pixel hit: an SSN in the path, an SSN and an e-mail in its own User-Agent.
+    std::string const path = "/patients/536-22-1234/tr/";
+    std::string const ua = "MyApp/1.0 ssn=536-22-1234 email=jane.roe@example.org";
+    tracker_request const req{
+        "meta-path-and-ua",
+        "GET",
+        "https://www.facebook.com" + path + "?id=123456789012345",
+        "",
+        "",
+        {"536-22-1234", "536221234", "jane.roe@example.org", "jane.roe", "jane.roe%40example.org"}};
+    auto const r = curl_intercepted(rig.proxy->url(), rig.ca, {"-A", ua, req.url});
+    INFO(r.describe());
+    INFO("proxy stderr:\n" << rig.stderr_text());
+    auto const incident = check_blocked(r, "tracker-phi");
+    CHECK(rig.o.requests() == 0);
+    CHECK(rig.o.connections() == 0);
+
+    REQUIRE(wait_alert_lines(rig.alerts, 1));
+    auto const log = read_alerts(rig.alerts);
+    INFO("alert log:\n" << log.text);
+    CHECK(log.unparsable.empty());
+    REQUIRE(log.objects.size() == 1);
+    auto const& a = log.objects.front();
+    CHECK(field(a, "phiguard.incident_id") == incident);
+    CHECK(field(a, "rule.id") == "tracker-phi");
+    CHECK(field(a, "url.domain") == "www.facebook.com");
+    CHECK(field(a, "url.path") ==
+          "[redacted: the path held PHI, " + std::to_string(path.size()) + " bytes]");
+    CHECK(field(a, "user_agent.original") ==
+          "[redacted: the User-Agent held PHI, " + std::to_string(ua.size()) + " bytes]");
+    auto const* findings = field_value(a, "phiguard.findings");
+    REQUIRE(findings != nullptr);
+    REQUIRE(findings->is_array());
+    auto located = [&](std::string_view location, std::string_view kind) {
+        return std::count_if(findings->as_array().begin(), findings->as_array().end(),
+                             [&](const boost::json::value& f) {
+                                 return f.is_object() &&
+                                        field(f.as_object(), "location") == location &&
+                                        field(f.as_object(), "kind") == kind;
+                             });
+    };
+    CHECK(located("request_line:path", "ssn") == 1);
+    CHECK(located("header:User-Agent", "ssn") == 1);
+    CHECK(located("header:User-Agent", "email") == 1);
+
+    // The access log: the CONNECT line and the blocked GET, whose path is redacted as well.
+    REQUIRE(wait_until(
+        [&] { return read_file_text(access).find("\"status\":403") != std::string::npos; }, 5s,
+        20ms));
+    auto const access_text = read_file_text(access);
+    INFO("access log:\n" << access_text);
+    auto const access_lines = read_alerts(access);
+    CHECK(access_lines.unparsable.empty());
+    auto const get = std::find_if(access_lines.objects.begin(), access_lines.objects.end(),
+                                  [](auto const& e) { return field(e, "method") == "GET"; });
+    REQUIRE(get != access_lines.objects.end());
+    CHECK(field(*get, "status") == "403");
+    CHECK(field(*get, "host") == "www.facebook.com");
+    CHECK(field(*get, "path") ==
+          "[redacted: the path held PHI, " + std::to_string(path.size()) + " bytes]");
+
+    CHECK(leaked_value(log.text, {req}).empty());
+    CHECK(leaked_value(access_text, {req}).empty());
+    CHECK(leaked_value(rig.stderr_text(), {req}).empty());
+    CHECK(leaked_value(rig.proxy->stdout_text(), {req}).empty());
 }

@@ -258,10 +258,10 @@ TEST_CASE("policy sections: the deploy example policy reads and builds with no e
     CHECK(whole.diagnostics.empty());
     CHECK(whole.cfg.policy.destinations.size() == r.model.destinations.size());
     CHECK(r.model.destinations.size() >= 3);
-    auto compiled = compile_policy(r.model, false, 1, calendar_date{2026, 11, 24}, "example");
+    auto compiled = compile_policy(r.model, false, 1, calendar_date{2027, 11, 24}, "example");
     INFO(all(compiled.diagnostics));
     CHECK(compiled.ok());
-    // The example plants a BAA that expires soon, to show the warning.
+    // The example shows the warning: its CRM BAA expires on 2027-12-15.
     CHECK(std::any_of(compiled.diagnostics.begin(), compiled.diagnostics.end(),
                       [](const diagnostic& d) {
                           return d.level == diagnostic::severity::warning &&
