@@ -157,11 +157,12 @@ mode_t mode_of(const std::string& path) {
 
 /// Installing or packaging runs the build tree's cmake_install.cmake, which rewrites
 /// BUILD/deploy/phiguard.service and BUILD/install_manifest.txt: two of those at once (ctest -j)
-/// would read each other's files. Held for the whole install-and-inspect step.
+/// would read each other's files. Held for the whole install-and-inspect step. The lock file
+/// sits at the build tree's root: BUILD/deploy/ only exists once something has been installed.
 class build_tree_lock {
 public:
     build_tree_lock() {
-        auto const path = fs::path(PHIGUARD_BUILD_DIR) / "deploy" / ".e2e-install.lock";
+        auto const path = fs::path(PHIGUARD_BUILD_DIR) / ".e2e-install.lock";
         fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         REQUIRE_MESSAGE(fd_ >= 0, "cannot open " << path.string());
         REQUIRE_MESSAGE(
