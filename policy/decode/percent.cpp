@@ -1,7 +1,11 @@
 #include "policy/decode/percent.hpp"
 
-#include <algorithm>
+#include <array>
 #include <cstring>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace phiguard::policy::decode {
 namespace {
@@ -12,6 +16,17 @@ int hex_value(char c) noexcept {
     if (c >= 'A' && c <= 'F') return c - 'A' + 10;
     return -1;
 }
+
+constexpr std::array<unsigned char, 256> make_traits() {
+    std::array<unsigned char, 256> t{};
+    t[' '] = holds_space;
+    t['?'] |= holds_question;
+    t['='] |= holds_equals;
+    t['&'] |= holds_amp;
+    t['%'] |= holds_percent;
+    return t;
+}
+constexpr auto traits_of = make_traits();
 
 }  // namespace
 
@@ -25,22 +40,69 @@ bool has_percent_escape(std::string_view text) noexcept {
     return false;
 }
 
-unsigned char percent_decode_append(std::string_view text, bool plus_as_space, std::string& out,
-                                    const byte_classes* classes) {
-    static constexpr byte_classes none{};
-    const byte_classes& cls = classes ? *classes : none;
+char* percent_decode_into(std::string_view text, bool plus_as_space, char* out,
+                          unsigned char& traits, const char* readable_end) {
     unsigned char seen = 0;
-    // One byte loop into room reserved up front (decoding never grows the text). Form fields
-    // are short and full of '+', so a memchr per escape cost more than it saved.
-    const std::size_t start = out.size();
-    out.resize(start + text.size());
-    char* d = out.data() + start;
+    char* d = out;
     const char* s = text.data();
     const char* const e = s + text.size();
+    const char* const readable = readable_end && readable_end > e ? readable_end : e;
+#ifdef __SSE2__
+    // Sixteen bytes at a time: '+' becomes ' ' with a blend, and only a '%' leaves the vector
+    // path. Form fields are words joined by '+', so a loop that stopped at every '+' ran at a
+    // byte per cycle. The 16-byte store may write past the decoded bytes, never past the
+    // caller's room of text.size() + 16: decoding never grows, so d - out <= s - text.data().
+    // Lanes past e (loaded only when the buffer goes on to readable_end) count for nothing.
+    const __m128i plus = _mm_set1_epi8('+');
+    const __m128i plus_on = plus_as_space ? _mm_set1_epi8(-1) : _mm_setzero_si128();
+    const __m128i space = _mm_set1_epi8(' ');
+    while (s < e && readable - s >= 16) {
+        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+        const __m128i is_plus = _mm_and_si128(_mm_cmpeq_epi8(v, plus), plus_on);
+        v = _mm_or_si128(_mm_andnot_si128(is_plus, v), _mm_and_si128(is_plus, space));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
+        const int left = e - s < 16 ? static_cast<int>(e - s) : 16;
+        const unsigned pct =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')))) &
+            ((1u << left) - 1);
+        // Lanes before the first '%' (or e) are done; the escape itself is decoded below.
+        const int n = pct ? __builtin_ctz(pct) : left;
+        const unsigned done = (1u << n) - 1;
+        // '?', '=' and '&' are rare in values: their lanes are looked at one by one.
+        unsigned marks = static_cast<unsigned>(_mm_movemask_epi8(
+                             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
+                                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
+                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))))) &
+                         done;
+        for (; marks; marks &= marks - 1)
+            seen |= traits_of[static_cast<unsigned char>(d[__builtin_ctz(marks)])];
+        if (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) & done)
+            seen |= holds_space;
+        s += n;
+        d += n;
+        if (!pct) continue;
+        // s points at a '%'.
+        if (e - s > 2) {
+            const int hi = hex_value(s[1]);
+            const int lo = hex_value(s[2]);
+            if (hi >= 0 && lo >= 0) {
+                const auto b = static_cast<unsigned char>(hi * 16 + lo);
+                seen |= traits_of[b];
+                *d++ = static_cast<char>(b);
+                s += 3;
+                continue;
+            }
+        }
+        seen |= traits_of['%'];
+        *d++ = '%';
+        ++s;
+    }
+#endif
+    // The tail, and every byte where SSE2 is not available.
     while (s < e) {
         const char c = *s;
         if (c == '+' && plus_as_space) {
-            seen |= cls[' '];
+            seen |= traits_of[' '];
             *d++ = ' ';
             ++s;
             continue;
@@ -50,18 +112,28 @@ unsigned char percent_decode_append(std::string_view text, bool plus_as_space, s
             const int lo = hex_value(s[2]);
             if (hi >= 0 && lo >= 0) {
                 const auto b = static_cast<unsigned char>(hi * 16 + lo);
-                seen |= cls[b];
+                seen |= traits_of[b];
                 *d++ = static_cast<char>(b);
                 s += 3;
                 continue;
             }
         }
-        seen |= cls[static_cast<unsigned char>(c)];
+        seen |= traits_of[static_cast<unsigned char>(c)];
         *d++ = c;
         ++s;
     }
-    out.resize(static_cast<std::size_t>(d - out.data()));
-    return seen;
+    traits |= seen;
+    return d;
+}
+
+unsigned char percent_decode_append(std::string_view text, bool plus_as_space, std::string& out) {
+    // Decoding never grows the text: room is made once and bytes are written in place.
+    const std::size_t start = out.size();
+    out.resize(start + text.size() + 16);
+    unsigned char traits = 0;
+    char* const end = percent_decode_into(text, plus_as_space, out.data() + start, traits);
+    out.resize(static_cast<std::size_t>(end - out.data()));
+    return traits;
 }
 
 std::string percent_decode(std::string_view text, bool plus_as_space) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstring>
 #include <optional>
 
@@ -14,6 +13,10 @@ namespace phiguard::policy::scan {
 namespace {
 
 constexpr int max_nesting = 8;
+
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
 
 bool starts_with(std::string_view s, std::string_view p) {
     return s.substr(0, p.size()) == p;
@@ -34,35 +37,18 @@ bool nested_query(std::string_view v) {
 }
 
 bool json_like(std::string_view v) {
-    while (!v.empty() && std::isspace(static_cast<unsigned char>(v.front()))) v.remove_prefix(1);
+    while (!v.empty() && is_space(v.front())) v.remove_prefix(1);
     return !v.empty() && (v.front() == '{' || v.front() == '[') && v.size() >= 2;
 }
 
-// What a decoded value holds, learnt while decoding it, so the precise checks below run only
-// on values that could pass them. Most form and query values are plain words or numbers.
-enum : unsigned char { has_query = 1, has_eq = 2, has_amp = 4, has_pct = 8, not_base64 = 16 };
-
-constexpr decode::byte_classes make_classes() {
-    decode::byte_classes t{};
-    for (int c = 0; c < 256; ++c) {
-        const bool b64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                         (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '-' || c == '_' ||
-                         c == '=';
-        t[static_cast<std::size_t>(c)] = b64 ? 0 : not_base64;
-    }
-    t['?'] |= has_query;
-    t['='] |= has_eq;
-    t['&'] |= has_amp;
-    t['%'] |= has_pct;
-    return t;
-}
-constexpr auto classes = make_classes();
-
+// seen: the value_traits noted while decoding, so the precise checks below run only on values
+// that could pass them. Most form and query values are plain words or numbers.
 bool needs_expansion(std::string_view v, unsigned char seen) {
-    return ((seen & has_query) && url_with_query(v)) || json_like(v) ||
-           ((seen & (has_eq | has_amp)) == (has_eq | has_amp) && nested_query(v)) ||
-           ((seen & has_pct) && decode::has_percent_escape(v)) ||
-           (!(seen & not_base64) && decode::looks_base64(v));
+    using namespace decode;
+    return ((seen & holds_question) && url_with_query(v)) || json_like(v) ||
+           ((seen & (holds_equals | holds_amp)) == (holds_equals | holds_amp) && nested_query(v)) ||
+           ((seen & holds_percent) && has_percent_escape(v)) ||
+           (!(seen & holds_space) && looks_base64(v));
 }
 
 int nesting(const document& doc, int seg) {
@@ -100,6 +86,11 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
     if (const std::size_t need = doc_.text.size() + raw.size() + raw.size() / 8 + 64;
         doc_.text.capacity() < need)
         doc_.text.reserve(std::max(need, doc_.text.capacity() * 2));
+    // A field takes at least a few bytes: room for them all, so the vector is not regrown ten
+    // times while a body is read.
+    if (const std::size_t need = doc_.segments.size() + raw.size() / 16 + 4;
+        doc_.segments.capacity() < need)
+        doc_.segments.reserve(std::max(need, doc_.segments.capacity() * 2));
     // The next position of each separator, found with memchr and reused until passed.
     std::array<std::size_t, 4> next{};
     const std::size_t nseps = std::min<std::size_t>(seps.size(), next.size());
@@ -122,8 +113,21 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
         }
         return best;
     };
+    // Keys and values lie inside raw, so the decoder may read ahead to its end.
+    const char* const raw_end = raw.data() + raw.size();
+    // Fields are written through a pointer into room made ahead ("&key=value" is at most the
+    // piece and two bytes, plus 16 for the decoder's whole-vector stores); used is where the
+    // text really ends. A string resize per key and value cost more than decoding them.
+    std::size_t used = doc_.text.size();
+    // (The string's capacity grows geometrically; its size, which costs a memset, only by what
+    // the next fields need.)
+    auto make_room = [&](std::size_t n) {
+        if (doc_.text.size() - used < n) doc_.text.resize(used + n + 256);
+    };
+    make_room(raw.size() + raw.size() / 8 + 64);
     std::size_t pos = 0;
-    while (pos <= raw.size() && room(parent)) {
+    while (pos <= raw.size()) {
+        if (used > max_bytes_) break;
         const std::size_t end = find_sep(pos);
         std::string_view piece = raw.substr(pos, end - pos);
         pos = end + 1;
@@ -132,30 +136,40 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
         const auto eq = piece.find('=');
         const std::string_view rk = piece.substr(0, eq);
         const std::string_view rv = eq == std::string_view::npos ? "" : piece.substr(eq + 1);
-        // Fast path: decode key and value straight into the text; only values that need more
-        // work (a URL, JSON, another layer) are copied out and expanded.
-        const int seg = open({}, parent, false);
-        auto& s = doc_.segments[static_cast<std::size_t>(seg)];
-        doc_.text.resize(s.key_begin);
+        make_room(piece.size() + 2 + 16);
+        char* const base = doc_.text.data();
+        segment s;
+        s.parent = parent;
+        base[used] = '&';
+        s.key_begin = static_cast<std::uint32_t>(used + 1);
+        unsigned char key_traits = 0;
+        char* d = decode::percent_decode_into(rk, true, base + s.key_begin, key_traits, raw_end);
         // '&' and '=' in a decoded key would blur the document's "&key=value" boundaries.
-        if (decode::percent_decode_append(rk, true, doc_.text, &classes) & (has_eq | has_amp))
-            for (std::size_t i = s.key_begin; i < doc_.text.size(); ++i)
-                if (doc_.text[i] == '&' || doc_.text[i] == '=') doc_.text[i] = '_';
-        s.key_len = static_cast<std::uint32_t>(doc_.text.size() - s.key_begin);
-        doc_.text.push_back('=');
-        const std::size_t vb = doc_.text.size();
-        const unsigned char seen = decode::percent_decode_append(rv, true, doc_.text, &classes);
-        s.begin = static_cast<std::uint32_t>(vb);
-        s.end = static_cast<std::uint32_t>(doc_.text.size());
-        const std::string_view v(doc_.text.data() + vb, doc_.text.size() - vb);
-        if (!needs_expansion(v, seen)) continue;
+        if (key_traits & (decode::holds_equals | decode::holds_amp))
+            std::replace_if(
+                base + s.key_begin, d, [](char c) { return c == '&' || c == '='; }, '_');
+        s.key_len = static_cast<std::uint32_t>(d - (base + s.key_begin));
+        *d++ = '=';
+        s.begin = static_cast<std::uint32_t>(d - base);
+        unsigned char seen = 0;
+        d = decode::percent_decode_into(rv, true, d, seen, raw_end);
+        s.end = static_cast<std::uint32_t>(d - base);
+        const std::string_view v(base + s.begin, s.end - s.begin);
+        if (!needs_expansion(v, seen)) {
+            doc_.segments.push_back(s);
+            used = s.end;
+            continue;
+        }
+        // Values that need more work (a URL, JSON, another layer) go the general way.
         std::string value(v);
-        const std::string key(doc_.key_of(s));
-        // Drop the provisional item and redo it through the general path.
-        doc_.text.resize(s.key_begin - 1);
-        doc_.segments.pop_back();
+        const std::string key(base + s.key_begin, s.key_len);
+        doc_.text.resize(used);
         item(key, std::move(value), parent, layers);
+        used = doc_.text.size();
     }
+    doc_.text.resize(used);
+    // Past the limit: reported once, like the general path does.
+    room(parent);
 }
 
 bool flattener::structured(std::string_view key, std::string_view v, int parent, int layers) {

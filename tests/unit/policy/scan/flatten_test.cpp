@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 using namespace phiguard::policy::scan;
 
 TEST_CASE("flatten: parameters become &key=value items with their parents") {
@@ -53,4 +56,33 @@ TEST_CASE("flatten: the text limit stops expansion and says so") {
     f.pairs(big, "&", -1, 0);
     CHECK(doc.text.size() < 200);
     REQUIRE_FALSE(f.problems().empty());
+}
+
+TEST_CASE("flatten: every kind of field lands as &key=value with its segment around it") {
+    // Leading spaces, empty pieces, a key that decodes to '&' and '=', a bare key, an empty
+    // key, '=' inside a value, a URL to expand between plain fields, and a second line.
+    document doc;
+    doc.root = "body:form";
+    flattener f(doc, 3, 1 << 20);
+    f.pairs(
+        " lead=1&&k%26x%3Dy=v&novalue&=empty&a=b=c&u=https%3A%2F%2Fh.org%2Fp%3Fq%3D1&"
+        "z=%2Bplus+sp\nline2=x",
+        "&\n", -1, 0);
+    CHECK(doc.text ==
+          "&lead=1&k_x_y=v&novalue=&=empty&a=b=c&u=https://h.org/p&q=1&z=+plus sp&line2=x");
+    std::vector<std::string> seen;
+    for (const auto& s : doc.segments) {
+        // Each segment's key sits right after an '&' and its value right after the '='.
+        REQUIRE(s.key_begin >= 1);
+        CHECK(doc.text[s.key_begin - 1] == '&');
+        CHECK(doc.text[s.begin - 1] == '=');
+        CHECK(s.begin == s.key_begin + s.key_len + 1);
+        seen.push_back(std::string(doc.key_of(s)) + "|" +
+                       doc.text.substr(s.begin, s.end - s.begin) + "|" + std::to_string(s.parent));
+    }
+    CHECK(seen == std::vector<std::string>{"lead|1|-1", "k_x_y|v|-1", "novalue||-1", "|empty|-1",
+                                           "a|b=c|-1", "u|https://h.org/p|-1", "q|1|5",
+                                           "z|+plus sp|-1", "line2|x|-1"});
+    CHECK(doc.location(doc.segment_at(doc.text.find("&q=1") + 1)) == "body:form:u>q");
+    CHECK(f.problems().empty());
 }
