@@ -15,17 +15,32 @@
 namespace phiguard::policy::detect {
 namespace {
 
+// One table look-up per byte: the byte loops below run over every digit-bearing word of a
+// body, and a chain of range compares per byte cost more than the load.
+enum : unsigned char { digit_bit = 1, alpha_bit = 2, hex_bit = 4 };
+constexpr std::array<unsigned char, 256> make_char_classes() {
+    std::array<unsigned char, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = digit_bit | hex_bit;
+    for (int c = 'a'; c <= 'z'; ++c) {
+        const unsigned char hex = c <= 'f' ? hex_bit : 0;
+        t[static_cast<std::size_t>(c)] = alpha_bit | hex;
+        t[static_cast<std::size_t>(c - 'a' + 'A')] = alpha_bit | hex;
+    }
+    return t;
+}
+constexpr auto char_classes = make_char_classes();
+
 bool is_digit(char c) noexcept {
-    return c >= '0' && c <= '9';
+    return char_classes[static_cast<unsigned char>(c)] & digit_bit;
 }
 bool is_alpha(char c) noexcept {
-    return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+    return char_classes[static_cast<unsigned char>(c)] & alpha_bit;
 }
 bool is_alnum(char c) noexcept {
-    return is_digit(c) || is_alpha(c);
+    return char_classes[static_cast<unsigned char>(c)] & (digit_bit | alpha_bit);
 }
 bool is_hex(char c) noexcept {
-    return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+    return char_classes[static_cast<unsigned char>(c)] & hex_bit;
 }
 
 std::size_t next_digit(std::string_view t, std::size_t i) noexcept {
@@ -185,7 +200,14 @@ private:
             is_alpha(t_[s - 2])) {
             std::size_t w = s - 1;
             while (w > 0 && s - 1 - w < 9 && is_alpha(t_[w - 1])) --w;
-            if (w == 0 || !is_alnum(t_[w - 1])) b = w;
+            // Only a word that could be a month's name ("ajs-1f3a" in an id is not) is worth
+            // a parse: three to nine letters, starting as one of the twelve does.
+            const std::size_t len = s - 1 - w;
+            const char first = static_cast<char>(t_[w] | 0x20);
+            const bool month_like =
+                len >= 3 && len <= 9 &&
+                std::string_view("jfmasond").find(first) != std::string_view::npos;
+            if (month_like && (w == 0 || !is_alnum(t_[w - 1]))) b = w;
         }
         const bool ordinal =
             d <= 2 && is_alpha(nxt) && is_alpha(at(s + d + 1)) && !is_alpha(at(s + d + 2));
