@@ -266,13 +266,31 @@ std::optional<date> parse_date(std::string_view t) noexcept {
                     if ((ny == 4 || ny == 2) && (k + ny == t.size() || !is_digit(t[k + ny]))) {
                         const int y = full_year(number(t.substr(k, ny)), ny);
                         if (calendar_date(y, mname, a)) return date{y, mname, a, k + ny};
+                        return std::nullopt;
                     }
                 }
+                // Day and month alone ("21-May", "3 June"): the year is unknown.
+                if (calendar_date(2000, mname, a)) return date{0, mname, a, j};
                 return std::nullopt;
             }
             if (sep == ' ' || i != n1) return std::nullopt;
             const std::size_t n2 = digits_at(t, i + 1, 2);
-            if (n2 == 0 || i + 1 + n2 >= t.size() || t[i + 1 + n2] != sep) return std::nullopt;
+            if (n2 == 0) return std::nullopt;
+            if (i + 1 + n2 >= t.size() || t[i + 1 + n2] != sep) {
+                // Two parts with a slash: month and day ("5/21", year unknown) or month and
+                // year ("05/2021", day unknown). Dashes and dots are left to ranges, scores
+                // and decimals.
+                if (sep != '/') return std::nullopt;
+                const std::size_t nb = digits_at(t, i + 1, 4);
+                const std::size_t end = i + 1 + nb;
+                if (end < t.size() && (is_digit(t[end]) || t[end] == '/')) return std::nullopt;
+                const int b = number(t.substr(i + 1, nb));
+                if (nb == 4 && a >= 1 && a <= 12 && b >= 1900 && b <= 2100)
+                    return date{b, a, 0, end};
+                if (nb <= 2 && calendar_date(2000, a, b)) return date{0, a, b, end};
+                if (nb <= 2 && calendar_date(2000, b, a)) return date{0, b, a, end};
+                return std::nullopt;
+            }
             const int b = number(t.substr(i + 1, n2));
             const std::size_t k = i + 2 + n2;
             const std::size_t ny = digits_at(t, k, 4);
@@ -291,6 +309,13 @@ std::optional<date> parse_date(std::string_view t) noexcept {
         std::size_t i = ml;
         if (t[i] == '.') ++i;
         if (i < t.size() && (t[i] == ' ' || t[i] == '-')) ++i;
+        // Month and year alone ("May 2021", "May-2021"): the day is unknown.
+        if (const std::size_t ny = digits_at(t, i, 4);
+            ny == 4 && (i + 4 == t.size() || !is_digit(t[i + 4]))) {
+            const int y = number(t.substr(i, 4));
+            if (y >= 1900 && y <= 2100) return date{y, m, 0, i + 4};
+            return std::nullopt;
+        }
         const std::size_t nd = digits_at(t, i, 2);
         if (nd == 0) return std::nullopt;
         const int d = number(t.substr(i, nd));

@@ -32,12 +32,14 @@ bool email(std::string_view text) noexcept;
 bool hex_digest(std::string_view text) noexcept;
 
 struct date {
-    int year = 0, month = 0, day = 0;
-    std::size_t length = 0;  ///< characters of the text the date took
+    int year = 0, month = 0, day = 0;  ///< 0: the text did not say (5/21, May 2021)
+    std::size_t length = 0;            ///< characters of the text the date took
 };
 /// Parses a date at the start of text: ISO (2021-05-21, with an optional time), US and day-first
 /// numeric forms (5/20/2021, 21.5.2021, 05-20-21), month names (22-nov-1972, June 15, 1991,
-/// 15th June 1991). Ambiguous numeric forms are accepted if either reading is a real date.
+/// 15th June 1991), and partial dates, which HIPAA counts as identifiers too: month and day
+/// (Dec 3, 21-May, 5/21) and month and year (May 2021, 05/2021). Ambiguous numeric forms are
+/// accepted if either reading is a real date.
 std::optional<date> parse_date(std::string_view text) noexcept;
 /// A time of day at the start of text: 9:30, 09:30:00, 9:30am, 9 am.
 std::size_t parse_time(std::string_view text) noexcept;

@@ -43,6 +43,15 @@ bool is_hex(char c) noexcept {
     return char_classes[static_cast<unsigned char>(c)] & hex_bit;
 }
 
+bool month_prefix(std::string_view w) noexcept {
+    static constexpr std::string_view months = "janfebmaraprmayjunjulaugsepoctnovdec";
+    const char p[3] = {static_cast<char>(w[0] | 0x20), static_cast<char>(w[1] | 0x20),
+                       static_cast<char>(w[2] | 0x20)};
+    for (std::size_t i = 0; i < months.size(); i += 3)
+        if (months[i] == p[0] && months[i + 1] == p[1] && months[i + 2] == p[2]) return true;
+    return false;
+}
+
 std::size_t next_digit(std::string_view t, std::size_t i) noexcept {
 #ifdef __SSE2__
     const __m128i zero = _mm_set1_epi8('0');
@@ -154,7 +163,9 @@ private:
         const bool continues = nxt == '-' || nxt == '.' || nxt == '/' || nxt == ' ' || nxt == ':' ||
                                nxt == ')' || is_alpha(nxt);
         const bool v6_tail = c0 == ':' && s >= 2 && (t_[s - 2] == ':' || is_hex(t_[s - 2]));
-        if (!continues && !v6_tail && c0 != '+' && c0 != '(' && d < 9) return s + d;
+        // A month's name before the digits ("May-21", "June 2021") can make a date of them.
+        const bool after_word = (c0 == ' ' || c0 == '-') && s >= 2 && is_alpha(t_[s - 2]);
+        if (!continues && !v6_tail && !after_word && c0 != '+' && c0 != '(' && d < 9) return s + d;
         if (o_.ip && (v6_tail || nxt == ':')) {
             if (const std::size_t e = ipv6(s)) return e;
         }
@@ -201,12 +212,9 @@ private:
             std::size_t w = s - 1;
             while (w > 0 && s - 1 - w < 9 && is_alpha(t_[w - 1])) --w;
             // Only a word that could be a month's name ("ajs-1f3a" in an id is not) is worth
-            // a parse: three to nine letters, starting as one of the twelve does.
+            // a parse: three to nine letters, the first three those of one of the twelve.
             const std::size_t len = s - 1 - w;
-            const char first = static_cast<char>(t_[w] | 0x20);
-            const bool month_like =
-                len >= 3 && len <= 9 &&
-                std::string_view("jfmasond").find(first) != std::string_view::npos;
+            const bool month_like = len >= 3 && len <= 9 && month_prefix(t_.substr(w, 3));
             if (month_like && (w == 0 || !is_alnum(t_[w - 1]))) b = w;
         }
         const bool ordinal =

@@ -92,6 +92,15 @@ TEST_CASE("shapes: each detector's positives and look-alike negatives") {
         {"updated 2026-11-20", "dob", 0},
         {"updated 2026-11-20", "appointment", 0},
         {"dob 2023-02-29", "dob", 0},
+        // Partial dates are identifiers too, near the same words.
+        {"appointment on 12/03", "appointment", 1},
+        {"my birthday is 07/14", "dob", 1},
+        {"born in May 2021", "dob", 1},
+        {"born 05/1961", "dob", 1},
+        {"appointment: see you on 21-May", "appointment", 1},
+        {"appointment 13/13", "appointment", 0},
+        {"appointment 5-21", "appointment", 0},
+        {"price 1/2 off", "date", 0},
         // ICD-10-CM codes in a diagnosis context.
         {"diagnosis code E11.9", "icd10", 1},
         {"seat E11", "icd10", 0},
@@ -108,6 +117,17 @@ TEST_CASE("shapes: weak shapes are candidates below the default confidence") {
     REQUIRE(count(all, "npi") == 1);
     CHECK(all.front().confidence < 0.5);
     CHECK(count(shapes("1234567893"), "npi") == 0);
+}
+
+TEST_CASE("shapes: a partial date without birth or appointment words stays below the default") {
+    for (const std::string text : {"Today is 5/21", "Today is May-2021", "Today is 05-May",
+                                   "Today is May-21", "Today is,5/21,and it's sunny"}) {
+        CAPTURE(text);
+        const auto all = shapes(text, 0.0);
+        REQUIRE(count(all, "date") == 1);
+        CHECK(all.front().confidence < 0.5);
+        CHECK(shapes(text).empty());
+    }
 }
 
 TEST_CASE("shapes: offsets and hints point at the value without revealing it") {
