@@ -84,6 +84,10 @@ void metrics::request_done(std::string_view verdict, double seconds) noexcept {
     request_seconds_.observe(seconds);
 }
 
+void metrics::tunnel_done(std::string_view verdict) noexcept {
+    requests_[index_of(verdicts, verdict)].fetch_add(1, relaxed);
+}
+
 void metrics::alert(std::string_view phi_kind, std::string_view category) noexcept {
     auto const k = index_of(phi_kinds, phi_kind);
     auto const c = index_of(categories, category);
@@ -122,7 +126,9 @@ std::string metrics::render(std::size_t active_connections) const {
     family(out, "phiguard_build_info", "gauge", "Always 1; the version label names the release.");
     fmt::format_to(it, "phiguard_build_info{{version=\"{}\"}} 1\n", version());
 
-    family(out, "phiguard_requests_total", "counter", "Finished requests by policy verdict.");
+    family(out, "phiguard_requests_total", "counter",
+           "Finished requests by policy verdict (a spliced CONNECT tunnel counts once, when it "
+           "closes).");
     for (std::size_t i = 0; i < verdicts.size(); ++i)
         fmt::format_to(it, "phiguard_requests_total{{verdict=\"{}\"}} {}\n", verdicts[i],
                        requests_[i].load(relaxed));

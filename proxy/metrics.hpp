@@ -60,6 +60,9 @@ public:
 
     /// One finished request (or exchange) with its verdict and wall time from head to end.
     void request_done(std::string_view verdict, double seconds) noexcept;
+    /// One spliced CONNECT tunnel, counted by verdict when it closes. Its lifetime (minutes of
+    /// an open TLS connection) is no request latency, so the histogram leaves it out.
+    void tunnel_done(std::string_view verdict) noexcept;
     /// One alert-log entry, by PHI kind and destination category.
     void alert(std::string_view phi_kind, std::string_view category) noexcept;
     void bytes_scanned(std::uint64_t n) noexcept;

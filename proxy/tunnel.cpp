@@ -26,6 +26,7 @@ tunnel::~tunnel() {
     record_.bytes_in = up_.bytes;
     record_.bytes_out = down_.bytes;
     ctx_->access.write(record_);
+    ctx_->stats.tunnel_done(record_.verdict);
 }
 
 void tunnel::run() {

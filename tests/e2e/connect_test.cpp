@@ -251,6 +251,52 @@ TEST_CASE("connect: a CONNECT to a tracker alerted as inventory counts one alert
         CAPTURE(v);
         CHECK(metric_value(after, verdict_series(v)) == metric_value(before, verdict_series(v)));
     }
+    // The tunnel itself counts once as an alerted request, once curl has closed it.
+    CHECK(wait_until(
+        [&] {
+            after = scrape();
+            return metric_value(after, verdict_series("alert")) >
+                   metric_value(before, verdict_series("alert"));
+        },
+        5s, 20ms));
+    CHECK(metric_value(after, verdict_series("alert")) -
+              metric_value(before, verdict_series("alert")) ==
+          1);
+    CHECK(metric_value(after, verdict_series("allow")) ==
+          metric_value(before, verdict_series("allow")));
+}
+
+TEST_CASE("connect: an allowed tunnel counts once in requests_total, not in the latency") {
+    origin o(origin::transport::https);
+    proxy_process proxy(base_args({"--admin-listen", "127.0.0.1:0", "--connect-to",
+                                   "origin.test:443:127.0.0.1:" + std::to_string(o.port())}));
+    auto const admin = admin_port(proxy);
+    auto scrape = [&] { return admin_get(admin, "/metrics").body(); };
+    auto const before = scrape();
+    INFO("before:\n" << before);
+
+    // Three HTTPS requests in one spliced tunnel: one CONNECT, counted when the tunnel closes.
+    auto const r = curl(proxy.url(), {"--cacert", o.ca_file(), "https://origin.test/hello",
+                                      "https://origin.test/hello", "https://origin.test/hello"});
+    INFO(r.describe());
+    REQUIRE(r.run.exit_code == 0);
+    REQUIRE(o.requests() == 3);
+    std::string after;
+    CHECK(wait_until(
+        [&] {
+            after = scrape();
+            return metric_value(after, verdict_series("allow")) >
+                   metric_value(before, verdict_series("allow"));
+        },
+        5s, 20ms));
+    std::this_thread::sleep_for(200ms);
+    after = scrape();
+    INFO("after:\n" << after);
+    CHECK(metric_value(after, verdict_series("allow")) -
+              metric_value(before, verdict_series("allow")) ==
+          1);
+    CHECK(metric_value(after, "phiguard_request_duration_seconds_count") ==
+          metric_value(before, "phiguard_request_duration_seconds_count"));
 }
 
 TEST_CASE("connect: an intercepted host's leaf is minted on its first connection, then cached") {
