@@ -38,7 +38,9 @@ class metrics {
 public:
     static constexpr std::array<std::string_view, 6> verdicts{"allow",       "alert", "block",
                                                               "would_block", "error", "other"};
-    static constexpr std::array<std::string_view, 25> phi_kinds{
+    /// "none": an alert with no finding (a tracker inventoried by name), apart from "other",
+    /// a PHI kind outside this list.
+    static constexpr std::array<std::string_view, 26> phi_kinds{
         "ssn",           "phone",
         "email",         "npi",
         "mrn",           "mbi",
@@ -51,7 +53,7 @@ public:
         "provider_name", "condition",
         "procedure",     "medication",
         "specialty",     "uninspectable",
-        "other"};
+        "none",          "other"};
     /// policy::to_string(category) names.
     static constexpr std::array<std::string_view, 7> categories{
         "advertising", "analytics", "social", "session_replay", "tag_manager", "cdp", "other"};

@@ -70,13 +70,10 @@ std::string verdict_series(const std::string& verdict) {
     return "phiguard_requests_total{verdict=\"" + verdict + "\"}";
 }
 
-// The alerts a CONNECT to an advertising host adds: it has no findings, reported as kind "none"
-// (which the fixed label list folds into "other").
+// The alerts a CONNECT to an advertising host adds: it has no findings, so kind "none".
 double no_phi_advertising_alerts(const std::string& metrics) {
     return metric_or_zero(metrics,
-                          "phiguard_alerts_total{phi_kind=\"none\",category=\"advertising\"}") +
-           metric_or_zero(metrics,
-                          "phiguard_alerts_total{phi_kind=\"other\",category=\"advertising\"}");
+                          "phiguard_alerts_total{phi_kind=\"none\",category=\"advertising\"}");
 }
 
 }  // namespace
