@@ -28,6 +28,24 @@ constexpr std::array<unsigned char, 256> make_traits() {
 }
 constexpr auto traits_of = make_traits();
 
+// At a '%' in [s, e): writes the byte of a well-formed %XX escape, or the '%' itself when the
+// escape is malformed or cut short, and returns how many input bytes that took.
+std::size_t take_percent(const char* s, const char* e, char*& d, unsigned char& seen) noexcept {
+    if (e - s > 2) {
+        const int hi = hex_value(s[1]);
+        const int lo = hex_value(s[2]);
+        if (hi >= 0 && lo >= 0) {
+            const auto b = static_cast<unsigned char>(hi * 16 + lo);
+            seen |= traits_of[b];
+            *d++ = static_cast<char>(b);
+            return 3;
+        }
+    }
+    seen |= traits_of['%'];
+    *d++ = '%';
+    return 1;
+}
+
 }  // namespace
 
 bool has_percent_escape(std::string_view text) noexcept {
@@ -80,22 +98,7 @@ char* percent_decode_into(std::string_view text, bool plus_as_space, char* out,
             seen |= holds_space;
         s += n;
         d += n;
-        if (!pct) continue;
-        // s points at a '%'.
-        if (e - s > 2) {
-            const int hi = hex_value(s[1]);
-            const int lo = hex_value(s[2]);
-            if (hi >= 0 && lo >= 0) {
-                const auto b = static_cast<unsigned char>(hi * 16 + lo);
-                seen |= traits_of[b];
-                *d++ = static_cast<char>(b);
-                s += 3;
-                continue;
-            }
-        }
-        seen |= traits_of['%'];
-        *d++ = '%';
-        ++s;
+        if (pct) s += take_percent(s, e, d, seen);
     }
 #endif
     // The tail, and every byte where SSE2 is not available.
@@ -107,16 +110,9 @@ char* percent_decode_into(std::string_view text, bool plus_as_space, char* out,
             ++s;
             continue;
         }
-        if (c == '%' && e - s > 2) {
-            const int hi = hex_value(s[1]);
-            const int lo = hex_value(s[2]);
-            if (hi >= 0 && lo >= 0) {
-                const auto b = static_cast<unsigned char>(hi * 16 + lo);
-                seen |= traits_of[b];
-                *d++ = static_cast<char>(b);
-                s += 3;
-                continue;
-            }
+        if (c == '%') {
+            s += take_percent(s, e, d, seen);
+            continue;
         }
         seen |= traits_of[static_cast<unsigned char>(c)];
         *d++ = c;
