@@ -82,10 +82,6 @@ int flattener::open(std::string_view key, int parent, bool path_like) {
 
 void flattener::pairs(std::string_view raw, std::string_view seps, int parent, int layers) {
     if (raw.empty()) return;
-    // Geometric growth: nested queries call this again and must not copy the text each time.
-    if (const std::size_t need = doc_.text.size() + raw.size() + raw.size() / 8 + 64;
-        doc_.text.capacity() < need)
-        doc_.text.reserve(std::max(need, doc_.text.capacity() * 2));
     // A field takes at least a few bytes: room for them all, so the vector is not regrown ten
     // times while a body is read.
     if (const std::size_t need = doc_.segments.size() + raw.size() / 16 + 4;
@@ -119,8 +115,9 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
     // piece and two bytes, plus 16 for the decoder's whole-vector stores); used is where the
     // text really ends. A string resize per key and value cost more than decoding them.
     std::size_t used = doc_.text.size();
-    // (The string's capacity grows geometrically; its size, which costs a memset, only by what
-    // the next fields need.)
+    // (Nested queries call this again: the string's capacity grows geometrically, as
+    // std::string grows it, so the text is not copied each time; its size, which costs a
+    // memset, grows only by what the next fields need.)
     auto make_room = [&](std::size_t n) {
         if (doc_.text.size() - used < n) doc_.text.resize(used + n + 256);
     };
