@@ -33,10 +33,12 @@ std::size_t digits_at(std::string_view s, std::size_t pos, std::size_t max) noex
     return n;
 }
 
+constexpr std::array<std::string_view, 12> month_names = {
+    "january", "february", "march",     "april",   "may",      "june",
+    "july",    "august",   "september", "october", "november", "december"};
+
 int month_name(std::string_view s, std::size_t& len) noexcept {
-    static constexpr std::array<std::string_view, 12> names = {
-        "january", "february", "march",     "april",   "may",      "june",
-        "july",    "august",   "september", "october", "november", "december"};
+    const auto& names = month_names;
     std::size_t n = 0;
     while (n < s.size() && is_alpha(s[n])) ++n;
     if (n < 3 || n > 9) return 0;
@@ -211,6 +213,15 @@ std::size_t parse_time(std::string_view t) noexcept {
         (t[j + 1] == 'm' || t[j + 1] == 'M'))
         return j + 2;
     return minutes ? i : 0;
+}
+
+bool month_prefix(std::string_view w) noexcept {
+    if (w.size() < 3) return false;
+    const char p[3] = {static_cast<char>(w[0] | 0x20), static_cast<char>(w[1] | 0x20),
+                       static_cast<char>(w[2] | 0x20)};
+    for (const auto& m : month_names)
+        if (m[0] == p[0] && m[1] == p[1] && m[2] == p[2]) return true;
+    return false;
 }
 
 std::optional<date> parse_date(std::string_view t) noexcept {

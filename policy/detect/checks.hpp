@@ -41,6 +41,9 @@ struct date {
 /// (Dec 3, 21-May, 5/21) and month and year (May 2021, 05/2021). Ambiguous numeric forms are
 /// accepted if either reading is a real date.
 std::optional<date> parse_date(std::string_view text) noexcept;
+/// True if word starts with the first three letters of a month's name, in any case: a cheap
+/// test before parse_date on a word that precedes digits.
+bool month_prefix(std::string_view word) noexcept;
 /// A time of day at the start of text: 9:30, 09:30:00, 9:30am, 9 am.
 std::size_t parse_time(std::string_view text) noexcept;
 

@@ -43,15 +43,6 @@ bool is_hex(char c) noexcept {
     return char_classes[static_cast<unsigned char>(c)] & hex_bit;
 }
 
-bool month_prefix(std::string_view w) noexcept {
-    static constexpr std::string_view months = "janfebmaraprmayjunjulaugsepoctnovdec";
-    const char p[3] = {static_cast<char>(w[0] | 0x20), static_cast<char>(w[1] | 0x20),
-                       static_cast<char>(w[2] | 0x20)};
-    for (std::size_t i = 0; i < months.size(); i += 3)
-        if (months[i] == p[0] && months[i + 1] == p[1] && months[i + 2] == p[2]) return true;
-    return false;
-}
-
 std::size_t next_digit(std::string_view t, std::size_t i) noexcept {
 #ifdef __SSE2__
     const __m128i zero = _mm_set1_epi8('0');
@@ -214,7 +205,7 @@ private:
             // Only a word that could be a month's name ("ajs-1f3a" in an id is not) is worth
             // a parse: three to nine letters, the first three those of one of the twelve.
             const std::size_t len = s - 1 - w;
-            const bool month_like = len >= 3 && len <= 9 && month_prefix(t_.substr(w, 3));
+            const bool month_like = len >= 3 && len <= 9 && checks::month_prefix(t_.substr(w, 3));
             if (month_like && (w == 0 || !is_alnum(t_[w - 1]))) b = w;
         }
         const bool ordinal =
