@@ -324,22 +324,63 @@ TEST_CASE("intercept: a second connection to the same host gets the same cached 
     CHECK(other.leaf_pem != first.leaf_pem);
 }
 
-TEST_CASE("intercept: the cert cache metrics count one mint for two connections to one host") {
+TEST_CASE(
+    "intercept: a host's leaf is minted on its first connection, then served from the cache") {
     origin o(posing_leaf());
     temp_dir dir;
     phiguard_ca ca(dir);
     proxy_process proxy(intercept_args(ca, o, {"--admin-listen", "127.0.0.1:0"}), {},
                         policy_compile_limit);
-    auto const port = admin_port(proxy);
-    auto const first = s_client(proxy, "www.facebook.com", ca.cert());
-    auto const second = s_client(proxy, "www.facebook.com", ca.cert());
-    CHECK(verified(first));
-    CHECK(verified(second));
-    auto const m = admin_get(port, "/metrics");
-    INFO(m.describe());
-    INFO("proxy stderr:\n" << proxy.stderr_text());
-    CHECK(metric_value(m.body(), "phiguard_cert_mints_total") == 1);
-    CHECK(metric_value(m.body(), "phiguard_cert_cache_hits_total") >= 1);
+    auto const admin = admin_port(proxy);
+    struct cache_counts {
+        double hits, misses, mints;
+    };
+    std::string last;
+    auto counts = [&] {
+        last = admin_get(admin, "/metrics").body();
+        return cache_counts{metric_value(last, "phiguard_cert_cache_hits_total"),
+                            metric_value(last, "phiguard_cert_cache_misses_total"),
+                            metric_value(last, "phiguard_cert_mints_total")};
+    };
+    auto fetch = [&](const std::string& host) {
+        auto const r = curl_intercepted(proxy.url(), ca, {"https://" + host + "/hello"});
+        INFO(r.describe());
+        INFO("proxy stderr:\n" << proxy.stderr_text());
+        CHECK(r.status() == 200);
+        CHECK(r.body() == origin::hello_body);
+    };
+
+    auto const start = counts();
+    REQUIRE(start.hits >= 0);
+    REQUIRE(start.misses >= 0);
+    REQUIRE(start.mints >= 0);
+
+    fetch("origin.test");  // first connection to host A: looked up, not found, minted
+    auto const first = counts();
+    {
+        INFO("after the first connection to origin.test:\n" << last);
+        CHECK(first.misses - start.misses == 1);
+        CHECK(first.mints - start.mints == 1);
+        CHECK(first.hits - start.hits == 0);
+    }
+
+    fetch("origin.test");  // second connection to A: served from the cache
+    auto const second = counts();
+    {
+        INFO("after the second connection to origin.test:\n" << last);
+        CHECK(second.hits - first.hits == 1);
+        CHECK(second.misses - first.misses == 0);
+        CHECK(second.mints - first.mints == 0);
+    }
+
+    fetch("api.twilio.com");  // another host B: a miss and a mint of its own
+    auto const third = counts();
+    {
+        INFO("after the first connection to api.twilio.com:\n" << last);
+        CHECK(third.misses - second.misses == 1);
+        CHECK(third.mints - second.mints == 1);
+        CHECK(third.hits - second.hits == 0);
+    }
 }
 
 TEST_CASE("intercept: run refuses a CA key readable by group and others, naming chmod") {
