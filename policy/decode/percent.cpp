@@ -1,5 +1,6 @@
 #include "policy/decode/percent.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -58,68 +59,130 @@ bool has_percent_escape(std::string_view text) noexcept {
     return false;
 }
 
-char* percent_decode_into(std::string_view text, bool plus_as_space, char* out,
-                          unsigned char& traits, const char* readable_end) {
-    unsigned char seen = 0;
-    char* d = out;
-    const char* s = text.data();
-    const char* const e = s + text.size();
-    const char* const readable = readable_end && readable_end > e ? readable_end : e;
+namespace {
+
+// The one decoder behind percent_decode_into and decode_form_field. With Fields it stops at a
+// separator and ends the key at the first raw '='; without, it decodes [s, e) whole into the
+// value's traits.
+template <bool Fields>
+form_field decode(const char* s, const char* const e, std::string_view seps, bool plus_as_space,
+                  char* d) {
+    form_field f;
+    unsigned char key_traits = 0, value_traits = 0;
+    unsigned char* seen = Fields ? &key_traits : &value_traits;
+    bool in_key = Fields;
+    // Up to three separators; a missing one repeats the first, so it costs nothing extra.
+    std::array<char, 3> sep{};
+    for (std::size_t k = 0; k < sep.size() && !seps.empty(); ++k)
+        sep[k] = seps[std::min(k, seps.size() - 1)];
+    auto end_key = [&] {
+        f.key_end = d;
+        *d++ = '=';
+        in_key = false;
+        seen = &value_traits;
+    };
 #ifdef __SSE2__
-    // Sixteen bytes at a time: '+' becomes ' ' with a blend, and only a '%' leaves the vector
-    // path. Form fields are words joined by '+', so a loop that stopped at every '+' ran at a
-    // byte per cycle. The 16-byte store may write past the decoded bytes, never past the
-    // caller's room of text.size() + 16: decoding never grows, so d - out <= s - text.data().
-    // Lanes past e (loaded only when the buffer goes on to readable_end) count for nothing.
+    // Sixteen bytes at a time: '+' becomes ' ' with a blend, and only a '%', a separator or the
+    // key's '=' leave the vector path. Form fields are words joined by '+', so a loop that
+    // stopped at every '+' ran at a byte per cycle, and finding the separator, the '=' and
+    // then decoding key and value took four passes where this takes one. The 16-byte store may
+    // write past the decoded bytes, never past the caller's room of (e - s) + 16: decoding
+    // never grows, so d - out <= s - start.
     const __m128i plus = _mm_set1_epi8('+');
     const __m128i plus_on = plus_as_space ? _mm_set1_epi8(-1) : _mm_setzero_si128();
     const __m128i space = _mm_set1_epi8(' ');
-    while (s < e && readable - s >= 16) {
+    const __m128i percent = _mm_set1_epi8('%');
+    const __m128i equals = _mm_set1_epi8('=');
+    const __m128i sep0 = _mm_set1_epi8(sep[0]), sep1 = _mm_set1_epi8(sep[1]),
+                  sep2 = _mm_set1_epi8(sep[2]);
+    while (e - s >= 16) {
         __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
         const __m128i is_plus = _mm_and_si128(_mm_cmpeq_epi8(v, plus), plus_on);
         v = _mm_or_si128(_mm_andnot_si128(is_plus, v), _mm_and_si128(is_plus, space));
         _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
-        const int left = e - s < 16 ? static_cast<int>(e - s) : 16;
-        const unsigned pct =
-            static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('%')))) &
-            ((1u << left) - 1);
-        // Lanes before the first '%' (or e) are done; the escape itself is decoded below.
-        const int n = pct ? __builtin_ctz(pct) : left;
+        unsigned events = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, percent)));
+        if constexpr (Fields) {
+            events |= static_cast<unsigned>(_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sep0), _mm_cmpeq_epi8(v, sep1)),
+                             _mm_cmpeq_epi8(v, sep2))));
+            if (in_key)
+                events |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, equals)));
+        }
+        // Lanes before the first event are done; the event itself is handled below.
+        const int n = events ? __builtin_ctz(events) : 16;
         const unsigned done = (1u << n) - 1;
         // '?', '=' and '&' are rare in values: their lanes are looked at one by one.
-        unsigned marks = static_cast<unsigned>(_mm_movemask_epi8(
-                             _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')),
-                                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('='))),
-                                          _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))))) &
-                         done;
+        unsigned marks =
+            static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')), _mm_cmpeq_epi8(v, equals)),
+                _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))))) &
+            done;
         for (; marks; marks &= marks - 1)
-            seen |= traits_of[static_cast<unsigned char>(d[__builtin_ctz(marks)])];
+            *seen |= traits_of[static_cast<unsigned char>(d[__builtin_ctz(marks)])];
         if (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) & done)
-            seen |= holds_space;
+            *seen |= holds_space;
         s += n;
         d += n;
-        if (pct) s += take_percent(s, e, d, seen);
+        if (!events) continue;
+        if (*s == '%') {
+            s += take_percent(s, e, d, *seen);
+        } else if (Fields && in_key && *s == '=') {
+            ++s;
+            end_key();
+        } else {
+            f.raw_end = s;  // a separator
+            break;
+        }
     }
 #endif
     // The tail, and every byte where SSE2 is not available.
-    while (s < e) {
+    while (!f.raw_end && s < e) {
         const char c = *s;
+        if constexpr (Fields) {
+            if (c == sep[0] || c == sep[1] || c == sep[2]) {
+                f.raw_end = s;
+                break;
+            }
+            if (in_key && c == '=') {
+                ++s;
+                end_key();
+                continue;
+            }
+        }
         if (c == '+' && plus_as_space) {
-            seen |= traits_of[' '];
+            *seen |= traits_of[' '];
             *d++ = ' ';
             ++s;
             continue;
         }
         if (c == '%') {
-            s += take_percent(s, e, d, seen);
+            s += take_percent(s, e, d, *seen);
             continue;
         }
-        seen |= traits_of[static_cast<unsigned char>(c)];
+        *seen |= traits_of[static_cast<unsigned char>(c)];
         *d++ = c;
         ++s;
     }
-    traits |= seen;
-    return d;
+    if (!f.raw_end) f.raw_end = e;
+    if (in_key) end_key();
+    f.end = d;
+    f.key_traits = key_traits;
+    f.value_traits = value_traits;
+    return f;
+}
+
+}  // namespace
+
+char* percent_decode_into(std::string_view text, bool plus_as_space, char* out,
+                          unsigned char& traits) {
+    const form_field f =
+        decode<false>(text.data(), text.data() + text.size(), {}, plus_as_space, out);
+    traits |= f.value_traits;
+    return f.end;
+}
+
+form_field decode_form_field(const char* s, const char* e, std::string_view seps, char* out) {
+    return decode<true>(s, e, seps, true, out);
 }
 
 unsigned char percent_decode_append(std::string_view text, bool plus_as_space, std::string& out) {

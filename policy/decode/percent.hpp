@@ -25,11 +25,24 @@ enum value_traits : unsigned char {
 unsigned char percent_decode_append(std::string_view text, bool plus_as_space, std::string& out);
 
 /// The same decoding into out, which must have room for text.size() + 16 bytes (whole-vector
-/// stores); returns the end of what was written and ORs the value_traits into traits. When
-/// text lies inside a larger buffer that stays readable up to readable_end (a field inside a
-/// whole form body), the decoder may load bytes past text's end, up to there, to work on short
-/// fields sixteen bytes at a time; what lies past text's end is never decoded.
+/// stores); returns the end of what was written and ORs the value_traits into traits.
 char* percent_decode_into(std::string_view text, bool plus_as_space, char* out,
-                          unsigned char& traits, const char* readable_end = nullptr);
+                          unsigned char& traits);
+
+/// One "key=value" field of a form, query or cookie, decoded by the same rules with '+' as
+/// space, as far as the first separator byte.
+struct form_field {
+    const char* raw_end = nullptr;  ///< the separator that ended the field, or the input's end
+    char* key_end = nullptr;        ///< where the decoded key ends in out; '=' is written there
+    char* end = nullptr;            ///< where the decoded value ends
+    unsigned char key_traits = 0;   ///< value_traits of the decoded key
+    unsigned char value_traits = 0;
+};
+/// Decodes the field that starts at s into out as key, '=', value ('=' is written even when
+/// the field has none). The first raw '=' ends the key; the field ends at the first byte of
+/// seps (one to three bytes, none of them '%', '=', '+', ' ' or a hex digit) or at e, the end
+/// of the whole body: the decoder reads up to e, so that short fields are decoded sixteen
+/// bytes at a time, and never decodes past the separator. out needs room for (e - s) + 17.
+form_field decode_form_field(const char* s, const char* e, std::string_view seps, char* out);
 
 }  // namespace phiguard::policy::decode

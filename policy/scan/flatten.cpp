@@ -87,33 +87,11 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
     if (const std::size_t need = doc_.segments.size() + raw.size() / 16 + 4;
         doc_.segments.capacity() < need)
         doc_.segments.reserve(std::max(need, doc_.segments.capacity() * 2));
-    // The next position of each separator, found with memchr and reused until passed.
-    std::array<std::size_t, 4> next{};
-    const std::size_t nseps = std::min<std::size_t>(seps.size(), next.size());
-    for (std::size_t k = 0; k < nseps; ++k) {
-        const void* q = std::memchr(raw.data(), seps[k], raw.size());
-        next[k] =
-            q ? static_cast<std::size_t>(static_cast<const char*>(q) - raw.data()) : raw.size();
-    }
-    auto find_sep = [&](std::size_t from) {
-        std::size_t best = raw.size();
-        for (std::size_t k = 0; k < nseps; ++k) {
-            if (next[k] < from) {
-                const void* q = from < raw.size()
-                                    ? std::memchr(raw.data() + from, seps[k], raw.size() - from)
-                                    : nullptr;
-                next[k] = q ? static_cast<std::size_t>(static_cast<const char*>(q) - raw.data())
-                            : raw.size();
-            }
-            best = std::min(best, next[k]);
-        }
-        return best;
-    };
-    // Keys and values lie inside raw, so the decoder may read ahead to its end.
+    const char* at = raw.data();
     const char* const raw_end = raw.data() + raw.size();
     // Fields are written through a pointer into room made ahead ("&key=value" is at most the
-    // piece and two bytes, plus 16 for the decoder's whole-vector stores); used is where the
-    // text really ends. A string resize per key and value cost more than decoding them.
+    // raw field and two bytes, plus 16 for the decoder's whole-vector stores); used is where
+    // the text really ends. A string resize per key and value cost more than decoding them.
     std::size_t used = doc_.text.size();
     // (Nested queries call this again: the string's capacity grows geometrically, as
     // std::string grows it, so the text is not copied each time; its size, which costs a
@@ -122,35 +100,49 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
         if (doc_.text.size() - used < n) doc_.text.resize(used + n + 256);
     };
     make_room(raw.size() + raw.size() / 8 + 64);
-    std::size_t pos = 0;
-    while (pos <= raw.size()) {
+    while (at < raw_end) {
         if (used > max_bytes_) break;
-        const std::size_t end = find_sep(pos);
-        std::string_view piece = raw.substr(pos, end - pos);
-        pos = end + 1;
-        while (!piece.empty() && piece.front() == ' ') piece.remove_prefix(1);
-        if (piece.empty()) continue;
-        const auto eq = piece.find('=');
-        const std::string_view rk = piece.substr(0, eq);
-        const std::string_view rv = eq == std::string_view::npos ? "" : piece.substr(eq + 1);
-        make_room(piece.size() + 2 + 16);
-        char* const base = doc_.text.data();
+        // Spaces before a field ("a=1; b=2") and empty fields ("a=1&&b=2") are passed over.
+        if (*at == ' ' || seps.find(*at) != std::string_view::npos) {
+            ++at;
+            continue;
+        }
+        // The decoder reads as far as the window it is given and writes at most that much
+        // plus "&=" and 16 bytes of vector store. The window is the room already made, at
+        // least 512 bytes: after a nested expansion the text is cut to size, and making room
+        // for the whole rest of the body then would cost a memset of that size (tens of KiB
+        // per GA4 event). A field that does not end inside its window is decoded again with
+        // room for the rest.
+        const auto left = static_cast<std::size_t>(raw_end - at);
+        const auto room_for = [&] {
+            const std::size_t avail = doc_.text.size() - used;
+            return std::min(left, avail > 18 ? avail - 18 : 0);
+        };
+        std::size_t window = room_for();
+        if (window < std::min<std::size_t>(left, 512)) {
+            make_room(std::min<std::size_t>(left, 512) + 18);
+            window = room_for();
+        }
         segment s;
         s.parent = parent;
-        base[used] = '&';
         s.key_begin = static_cast<std::uint32_t>(used + 1);
-        unsigned char key_traits = 0;
-        char* d = decode::percent_decode_into(rk, true, base + s.key_begin, key_traits, raw_end);
+        doc_.text[used] = '&';
+        decode::form_field f =
+            decode::decode_form_field(at, at + window, seps, doc_.text.data() + s.key_begin);
+        if (f.raw_end == at + window && window < left) {
+            make_room(left + 18);
+            f = decode::decode_form_field(at, raw_end, seps, doc_.text.data() + s.key_begin);
+        }
+        char* const base = doc_.text.data();
+        at = f.raw_end == raw_end ? raw_end : f.raw_end + 1;
         // '&' and '=' in a decoded key would blur the document's "&key=value" boundaries.
-        if (key_traits & (decode::holds_equals | decode::holds_amp))
+        if (f.key_traits & (decode::holds_equals | decode::holds_amp))
             std::replace_if(
-                base + s.key_begin, d, [](char c) { return c == '&' || c == '='; }, '_');
-        s.key_len = static_cast<std::uint32_t>(d - (base + s.key_begin));
-        *d++ = '=';
-        s.begin = static_cast<std::uint32_t>(d - base);
-        unsigned char seen = 0;
-        d = decode::percent_decode_into(rv, true, d, seen, raw_end);
-        s.end = static_cast<std::uint32_t>(d - base);
+                base + s.key_begin, f.key_end, [](char c) { return c == '&' || c == '='; }, '_');
+        s.key_len = static_cast<std::uint32_t>(f.key_end - (base + s.key_begin));
+        s.begin = static_cast<std::uint32_t>(f.key_end + 1 - base);
+        s.end = static_cast<std::uint32_t>(f.end - base);
+        const unsigned char seen = f.value_traits;
         const std::string_view v(base + s.begin, s.end - s.begin);
         if (!needs_expansion(v, seen)) {
             doc_.segments.push_back(s);

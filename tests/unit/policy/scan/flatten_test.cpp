@@ -86,3 +86,22 @@ TEST_CASE("flatten: every kind of field lands as &key=value with its segment aro
     CHECK(doc.location(doc.segment_at(doc.text.find("&q=1") + 1)) == "body:form:u>q");
     CHECK(f.problems().empty());
 }
+
+TEST_CASE("flatten: a long field after a nested expansion is decoded whole") {
+    // After a URL is expanded the text is cut to size and the next field is decoded in a
+    // window of the room left; a field longer than that window must be decoded again, whole.
+    std::string long_value;
+    for (int i = 0; i < 700; ++i) long_value += "x%41+";
+    std::string want_value;
+    for (int i = 0; i < 700; ++i) want_value += "xA ";
+    document doc;
+    doc.root = "body:form";
+    flattener f(doc, 3, 1 << 20);
+    f.pairs("u=https%3A%2F%2Fh.org%2Fp%3Fq%3D1&long=" + long_value + "&after=1", "&", -1, 0);
+    CHECK(doc.text == "&u=https://h.org/p&q=1&long=" + want_value + "&after=1");
+    REQUIRE(doc.segments.size() == 4);
+    const auto& s = doc.segments[2];
+    CHECK(doc.key_of(s) == "long");
+    CHECK(doc.text.substr(s.begin, s.end - s.begin) == want_value);
+    CHECK(f.problems().empty());
+}
