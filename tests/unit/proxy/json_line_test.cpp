@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <limits>
 #include <string>
+#include <thread>
 
 using phiguard::proxy::json_line;
 using phiguard::proxy::utc_timestamp;
@@ -127,4 +130,23 @@ TEST_CASE("json_line: utc_timestamp is ISO 8601 UTC with milliseconds") {
     CHECK(std::stoi(ts.substr(5, 2)) >= 1);
     CHECK(std::stoi(ts.substr(5, 2)) <= 12);
     CHECK(std::stoi(ts.substr(11, 2)) <= 23);
+}
+
+TEST_CASE("json_line: utc_timestamp follows the clock across seconds, cached or not") {
+    // The calendar part is cached per second: it must still be the current second's.
+    auto now_text = [] {
+        const std::time_t t = std::time(nullptr);
+        std::tm tm{};
+        gmtime_r(&t, &tm);
+        char buf[32];
+        std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+        return std::string(buf);
+    };
+    for (int i = 0; i < 3; ++i) {
+        const std::string before = now_text();
+        const std::string ts = utc_timestamp().substr(0, 19);
+        const std::string after = now_text();
+        CHECK((ts == before || ts == after));
+        std::this_thread::sleep_for(std::chrono::milliseconds(550));
+    }
 }
