@@ -244,24 +244,26 @@ run_load() {  # product scenario rep extra-args...
 }
 
 say "proxy on CPU $proxy_cpu, load generator and nginx on CPU $load_cpu; run dir $run"
+# Each scenario runs on every product back to back, each on a freshly started instance, so
+# the figures a ratio is taken from lie seconds apart, not minutes: this machine's speed
+# drifts by up to 2x over minutes. The order of products rotates with each repetition so
+# none is always measured first or last.
+read -r -a products <<<"$proxies"
 for ((rep = 1; rep <= reps; rep++)); do
-    for product in $proxies; do
-        # Group scenarios by instance so each configuration starts once per repetition.
-        declare -A by_instance=()
-        for scenario in $scenarios; do
+    turn=$(((rep - 1) % ${#products[@]}))
+    order=("${products[@]:turn}" "${products[@]:0:turn}")
+    for scenario in $scenarios; do
+        for product in "${order[@]}"; do
             inst=$(instance_for "$product" "$scenario")
-            [[ -n $inst ]] && by_instance[$inst]+="$scenario "
-        done
-        for inst in "${!by_instance[@]}"; do
-            say "rep $rep: $inst: ${by_instance[$inst]}"
+            [[ -n $inst ]] || continue
+            say "rep $rep: $scenario: $inst"
             if ! start_instance "$inst"; then
                 failures=$((failures + 1))
                 continue
             fi
-            for scenario in ${by_instance[$inst]}; do run_load "$product" "$scenario" "$rep"; done
+            run_load "$product" "$scenario" "$rep"
             stop_instance
         done
-        unset by_instance
     done
 done
 
