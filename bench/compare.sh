@@ -265,25 +265,78 @@ for ((rep = 1; rep <= reps; rep++)); do
             stop_instance
         done
     done
+    # Latency at a fixed load: half of this repetition's squid GET rate, squid and phiguard.
+    if [[ " $proxies " == *" squid "* && " $proxies " == *" phiguard "* ]]; then
+        squid_rps=$(awk -F'\t' -v r="$rep" '$1==r && $2=="squid" && $3=="get" {print $4}' "$results" |
+            grep -o 'rps=[^ ]*' | cut -d= -f2)
+        [[ -n $squid_rps ]] || continue
+        rate=$(awk -v r="$squid_rps" 'BEGIN {printf "%d", r / 2}')
+        ((rate > 0)) || rate=1
+        for product in squid phiguard; do
+            say "rep $rep: rate $rate req/s: $product"
+            start_instance "$product" || { failures=$((failures + 1)); continue; }
+            run_load "$product" rate "$rep" -c 64 --url "http://127.0.0.1:18080/1k?$query" --rate "$rate"
+            stop_instance
+        done
+    fi
 done
 
-# Latency at a fixed load: half of squid's saturated GET rate, squid and phiguard.
 field() { grep -o "$2=[^ ]*" <<<"$1" | head -1 | cut -d= -f2; }
 median() { sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print ""}'; }
 value() {  # product scenario key → median over repetitions
     awk -F'\t' -v p="$1" -v s="$2" '$2==p && $3==s {print $4}' "$results" |
         while read -r line; do field "$line" "$3"; done | median
 }
-squid_rps=$(value squid get rps)
-if [[ -n $squid_rps ]] && [[ " $proxies " == *" phiguard "* ]]; then
-    rate=$(awk -v r="$squid_rps" 'BEGIN {printf "%d", r / 2}')
-    ((rate > 0)) || rate=1
-    for product in squid phiguard; do
-        start_instance "$product"
-        run_load "$product" rate 1 -c 64 --url "http://127.0.0.1:18080/1k?$query" --rate "$rate"
-        stop_instance
-    done
-fi
+rate=$(value squid rate rps)
+rate=${rate%.*}
+
+# --- the issue's goals: each from the medians, and paired within each repetition (the two
+# figures of a pair were measured seconds apart), so a margin that only holds on medians shows.
+per_rep() {  # product scenario key → one figure per repetition, in repetition order
+    awk -F'\t' -v p="$1" -v s="$2" '$2==p && $3==s {print $1 "\t" $4}' "$results" | sort -n |
+        while IFS=$'\t' read -r _ line; do field "$line" "$3"; done
+}
+goal() {  # label scenario key a b op target: a/b (or a alone when b is "-") op target
+    local label=$1 scenario=$2 key=$3 a=$4 b=$5 op=$6 target=$7 va vb
+    va=$(value "$a" "$scenario" "$key")
+    [[ -n $va ]] || return 0
+    if [[ $b == - ]]; then
+        vb=1
+    else
+        vb=$(value "$b" "$scenario" "$key")
+        [[ -n $vb ]] || return 0
+    fi
+    local pairs
+    if [[ $b == - ]]; then
+        pairs=$(per_rep "$a" "$scenario" "$key" | awk '{printf "%s%.1f", (NR > 1 ? " " : ""), $1}')
+    else
+        pairs=$(paste <(per_rep "$a" "$scenario" "$key") <(per_rep "$b" "$scenario" "$key") |
+            awk '$2 > 0 {printf "%s%.2f", n++ ? " " : "", $1 / $2}')
+    fi
+    awk -v l="$label" -v a="$va" -v b="$vb" -v op="$op" -v t="$target" -v p="$pairs" 'BEGIN {
+        r = a / b
+        met = (op == ">=") ? r >= t : (op == ">") ? r > t : (op == "<=") ? r <= t : r < t
+        printf "| %s | %.2f | %s | %s |\n", l, r, p, met ? "met" : "**missed**"
+    }'
+}
+goals() {
+    [[ " $proxies " == *" phiguard "* ]] || return 0
+    echo
+    ((smoke)) && echo "(smoke run: a few hundred requests each, so these ratios mean nothing)"
+    echo "| goal (phiguard) | from medians | each repetition | |"
+    echo "|---|---:|---|---|"
+    goal "GET ≥ 2× squid" get rps phiguard squid ">=" 2
+    goal "GET ahead of privoxy" get rps phiguard privoxy ">" 1
+    goal "16 KiB POST ≥ 2× squid" post rps phiguard squid ">=" 2
+    goal "16 KiB POST ahead of privoxy" post rps phiguard privoxy ">" 1
+    goal "HTTPS keep-alive ≥ 2× squid" https-ka rps phiguard squid ">=" 2
+    goal "HTTPS keep-alive ahead of privoxy" https-ka rps phiguard privoxy ">" 1
+    goal "HTTPS keep-alive ≥ 20× mitmproxy" https-ka rps phiguard mitmproxy ">=" 20
+    goal "new intercepted connections ≥ 3× squid" https-new hps phiguard squid ">=" 3
+    goal "p99 at half squid's GET rate, ÷ squid's, ≤ 1" rate p99_ms phiguard squid "<=" 1
+    goal "RSS with 1,000 connections, ÷ privoxy's, ≤ 1" c1000 rss_mib phiguard privoxy "<=" 1
+    goal "1,000 connections: p99 ms < 100" c1000 p99_ms phiguard - "<" 100
+}
 
 # --- the table
 cell() {  # product scenario key [format]
@@ -319,8 +372,13 @@ mode="$reps repetition(s) of ${duration} s after ${warmup} s warm-up, medians"
     if [[ -n ${rate:-} ]]; then
         row "p99 ms at $rate req/s (half squid's GET rate)" rate p99_ms "%.2f"
     fi
+    goals
     echo
-    echo "reproduce: bash bench/compare.sh --reps $reps --duration $duration --proxies \"$proxies\""
+    if ((smoke)); then
+        echo "reproduce: bash bench/compare.sh --smoke --proxies \"$proxies\""
+    else
+        echo "reproduce: bash bench/compare.sh --reps $reps --duration $duration --proxies \"$proxies\""
+    fi
     echo "each load: $loadgen --proxy 127.0.0.1:PORT … (every command is in the run's loadgen.log)"
 } | tee "$run/table.md"
 [[ -n ${COMPARE_TABLE_OUT:-} ]] && cp "$run/table.md" "$COMPARE_TABLE_OUT"
