@@ -1,8 +1,6 @@
 #include "policy/scan/flatten.hpp"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <optional>
 
 #include "policy/decode/base64.hpp"
