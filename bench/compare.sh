@@ -243,6 +243,13 @@ run_load() {  # product scenario rep extra-args...
     echo "$out" | sed -n '1,2p' >&2
 }
 
+field() { grep -o "$2=[^ ]*" <<<"$1" | head -1 | cut -d= -f2; }
+median() { sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print ""}'; }
+value() {  # product scenario key → median over repetitions
+    awk -F'\t' -v p="$1" -v s="$2" '$2==p && $3==s {print $4}' "$results" |
+        while read -r line; do field "$line" "$3"; done | median
+}
+
 say "proxy on CPU $proxy_cpu, load generator and nginx on CPU $load_cpu; run dir $run"
 # Each scenario runs on every product back to back, each on a freshly started instance, so
 # the figures a ratio is taken from lie seconds apart, not minutes: this machine's speed
@@ -267,8 +274,8 @@ for ((rep = 1; rep <= reps; rep++)); do
     done
     # Latency at a fixed load: half of this repetition's squid GET rate, squid and phiguard.
     if [[ " $proxies " == *" squid "* && " $proxies " == *" phiguard "* ]]; then
-        squid_rps=$(awk -F'\t' -v r="$rep" '$1==r && $2=="squid" && $3=="get" {print $4}' "$results" |
-            grep -o 'rps=[^ ]*' | cut -d= -f2)
+        squid_rps=$(field "$(awk -F'\t' -v r="$rep" '$1==r && $2=="squid" && $3=="get" {print $4}' \
+            "$results")" rps)
         [[ -n $squid_rps ]] || continue
         rate=$(awk -v r="$squid_rps" 'BEGIN {printf "%d", r / 2}')
         ((rate > 0)) || rate=1
@@ -281,12 +288,6 @@ for ((rep = 1; rep <= reps; rep++)); do
     fi
 done
 
-field() { grep -o "$2=[^ ]*" <<<"$1" | head -1 | cut -d= -f2; }
-median() { sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]; else print ""}'; }
-value() {  # product scenario key → median over repetitions
-    awk -F'\t' -v p="$1" -v s="$2" '$2==p && $3==s {print $4}' "$results" |
-        while read -r line; do field "$line" "$3"; done | median
-}
 rate=$(value squid rate rps)
 rate=${rate%.*}
 
@@ -297,19 +298,15 @@ per_rep() {  # product scenario key → one figure per repetition, in repetition
         while IFS=$'\t' read -r _ line; do field "$line" "$3"; done
 }
 goal() {  # label scenario key a b op target: a/b (or a alone when b is "-") op target
-    local label=$1 scenario=$2 key=$3 a=$4 b=$5 op=$6 target=$7 va vb
+    local label=$1 scenario=$2 key=$3 a=$4 b=$5 op=$6 target=$7 va vb pairs
     va=$(value "$a" "$scenario" "$key")
     [[ -n $va ]] || return 0
     if [[ $b == - ]]; then
         vb=1
+        pairs=$(per_rep "$a" "$scenario" "$key" | awk '{printf "%s%.1f", (NR > 1 ? " " : ""), $1}')
     else
         vb=$(value "$b" "$scenario" "$key")
         [[ -n $vb ]] || return 0
-    fi
-    local pairs
-    if [[ $b == - ]]; then
-        pairs=$(per_rep "$a" "$scenario" "$key" | awk '{printf "%s%.1f", (NR > 1 ? " " : ""), $1}')
-    else
         pairs=$(paste <(per_rep "$a" "$scenario" "$key") <(per_rep "$b" "$scenario" "$key") |
             awk '$2 > 0 {printf "%s%.2f", n++ ? " " : "", $1 / $2}')
     fi
