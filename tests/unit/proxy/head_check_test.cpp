@@ -120,6 +120,26 @@ TEST_CASE("head_check: bare CR, bare LF and NUL are refused") {
     CHECK(refusal(with(std::string("X-A: a\0b", 8))) == "NUL byte in request head");
 }
 
+TEST_CASE("head_check: line ends are judged alike at every offset of the 16-byte scan") {
+    // The scan looks at sixteen bytes at a time: a CRLF split across two
+    // blocks, a bare CR or LF and a control byte in the first, last or only
+    // partial block must each be found wherever they fall.
+    for (std::size_t pad = 0; pad < 40; ++pad) {
+        CAPTURE(pad);
+        std::string const value(pad, 'v');
+        CHECK(refusal(with("X-Pad: " + value + "\r\nX-B: two")) == "");
+        CHECK(refusal(with("X-Pad: " + value + "\rX-B: two")) == "bare CR in request head");
+        CHECK(refusal(with("X-Pad: " + value + "\nX-B: two")) == "bare LF in request head");
+        CHECK(refusal(with("X-Pad: " + value + "\x01")) ==
+              "control character in header field value");
+        CHECK(refusal(with("X-Pad: " + value + "\t" + value)) == "");
+        // A CR as the very last byte, and an LF as the very first.
+        auto head = with("X-Pad: " + value);
+        CHECK(refusal(head.substr(0, head.size() - 1)) == "bare CR in request head");
+        CHECK(refusal("\n" + head) == "bare LF in request head");
+    }
+}
+
 TEST_CASE("head_check: the field count limit is exact") {
     std::string head = "GET http://example.com/ HTTP/1.1\r\nHost: example.com\r\n";
     for (int i = 0; i < 4; ++i) head += "X-F" + std::to_string(i) + ": v\r\n";
