@@ -1,5 +1,6 @@
 #include "proxy/json_line.hpp"
 
+#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -27,13 +28,43 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
     return 0;
 }
 
+// The JSON escape of an ASCII byte that cannot appear raw in a string.
+void append_escaped_ascii(std::string& out, char c) {
+    switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        default: {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+            out += buf;
+        }
+    }
+}
+
 }  // namespace
 
 void json_line::escape(std::string& out, std::string_view text) {
     out += '"';
+    std::size_t run = 0;  // start of the bytes that go out as they are
     for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
-        auto u = static_cast<unsigned char>(c);
+        auto u = static_cast<unsigned char>(text[i]);
+        // Printable ASCII other than quote and backslash is most of every line:
+        // it is appended in runs, not a byte at a time.
+        if (u >= 0x20 && u < 0x7F && u != '"' && u != '\\') continue;
+        out.append(text.data() + run, i - run);
         if (u >= 0x80) {
             // JSON must be UTF-8; a SIEM drops (or mangles) a line with a raw
             // 0xFF from a hostile header, so bad bytes become U+FFFD.
@@ -44,34 +75,12 @@ void json_line::escape(std::string& out, std::string_view text) {
                 out.append(text.substr(i, n));
                 i += n - 1;
             }
-            continue;
+        } else {
+            append_escaped_ascii(out, static_cast<char>(u));
         }
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (u < 0x20 || u == 0x7F) {
-                    char buf[8];
-                    std::snprintf(buf, sizeof buf, "\\u%04x", u);
-                    out += buf;
-                } else {
-                    out += c;
-                }
-        }
+        run = i + 1;
     }
+    out.append(text.data() + run, text.size() - run);
     out += '"';
 }
 
@@ -105,9 +114,10 @@ json_line& json_line::add(std::string_view k, double value) {
         body_ += "null";  // JSON has no NaN or infinity
         return *this;
     }
-    char buf[400];  // "%.3f" of DBL_MAX has 309 integer digits
-    std::snprintf(buf, sizeof buf, "%.3f", value);
-    body_ += buf;
+    char buf[400];  // three decimals of DBL_MAX: 309 integer digits
+    // to_chars rounds exactly like printf's "%.3f", without its format parsing.
+    auto end = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed, 3).ptr;
+    body_.append(buf, end);
     return *this;
 }
 
