@@ -13,9 +13,9 @@ namespace phiguard::proxy {
 /// plain or TLS origins) without templating every session on its stream.
 class flex_stream {
 public:
-    using executor_type = net::any_io_executor;
-    using plain_stream = beast::tcp_stream;
-    using tls_stream = beast::ssl_stream<beast::tcp_stream>;
+    using executor_type = io_executor;
+    using plain_stream = tcp_stream;
+    using tls_stream = beast::ssl_stream<tcp_stream>;
 
     explicit flex_stream(plain_stream&& plain) : stream_(std::move(plain)) {}
 

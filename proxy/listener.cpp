@@ -29,7 +29,7 @@ void listener::do_accept() {
                            beast::bind_front_handler(&listener::on_accept, shared_from_this()));
 }
 
-void listener::on_accept(error_code ec, tcp::socket socket) {
+void listener::on_accept(error_code ec, tcp_socket socket) {
     if (ec == net::error::operation_aborted || !acceptor_.is_open()) return;
     if (ec) {
         // Out of descriptors or similar: pause briefly instead of spinning,

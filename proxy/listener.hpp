@@ -23,7 +23,7 @@ public:
 
 private:
     void do_accept();
-    void on_accept(error_code ec, tcp::socket socket);
+    void on_accept(error_code ec, tcp_socket socket);
 
     tcp::acceptor acceptor_;
     std::vector<std::unique_ptr<worker>>& workers_;

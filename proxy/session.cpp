@@ -8,8 +8,8 @@
 
 namespace phiguard::proxy {
 
-session::session(tcp::socket&& socket, worker& home, std::shared_ptr<const proxy_context> ctx)
-    : home_(home), ctx_(std::move(ctx)), client_(beast::tcp_stream(std::move(socket))) {
+session::session(tcp_socket&& socket, worker& home, std::shared_ptr<const proxy_context> ctx)
+    : home_(home), ctx_(std::move(ctx)), client_(tcp_stream(std::move(socket))) {
     error_code ec;
     auto remote = client_.tcp().socket().remote_endpoint(ec);
     client_address_ = ec ? "unknown" : remote.address().to_string();

@@ -22,7 +22,7 @@ using request_parser = http::request_parser<http::buffer_body>;
 /// and HTTPS traffic share one pipeline.
 class session : public std::enable_shared_from_this<session>, public drainable {
 public:
-    session(tcp::socket&& socket, worker& home, std::shared_ptr<const proxy_context> ctx);
+    session(tcp_socket&& socket, worker& home, std::shared_ptr<const proxy_context> ctx);
     ~session() override;
 
     void run();

@@ -4,16 +4,14 @@
 
 namespace phiguard::proxy {
 
-upstream_connect::upstream_connect(net::any_io_executor ex,
-                                   std::shared_ptr<const proxy_context> ctx, upstream_target target,
-                                   handler done)
+upstream_connect::upstream_connect(io_executor ex, std::shared_ptr<const proxy_context> ctx,
+                                   upstream_target target, handler done)
     : ctx_(std::move(ctx)),
       target_(std::move(target)),
       plan_(ctx_->rules.plan(target_.host, target_.port)),
       done_(std::move(done)),
       resolver_(ex),
-      conn_(std::make_unique<upstream_conn>(flex_stream(beast::tcp_stream(ex)),
-                                            target_.pool_key())) {}
+      conn_(std::make_unique<upstream_conn>(flex_stream(tcp_stream(ex)), target_.pool_key())) {}
 
 void upstream_connect::run() {
     if (plan_.address) {
@@ -74,9 +72,9 @@ void upstream_connect::do_connect(std::vector<tcp::endpoint> endpoints) {
                                 "--allow-upstream)");
         }
     }
-    auto& tcp_stream = conn_->stream.tcp();
-    tcp_stream.expires_after(ctx_->run().upstream.connect_timeout);
-    tcp_stream.async_connect(
+    auto& stream = conn_->stream.tcp();
+    stream.expires_after(ctx_->run().upstream.connect_timeout);
+    stream.async_connect(
         endpoints, beast::bind_front_handler(&upstream_connect::on_connect, shared_from_this()));
 }
 

@@ -36,7 +36,7 @@ class upstream_connect : public std::enable_shared_from_this<upstream_connect> {
 public:
     using handler = std::function<void(connect_result)>;
 
-    upstream_connect(net::any_io_executor ex, std::shared_ptr<const proxy_context> ctx,
+    upstream_connect(io_executor ex, std::shared_ptr<const proxy_context> ctx,
                      upstream_target target, handler done);
     void run();
 

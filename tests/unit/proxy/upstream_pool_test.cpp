@@ -17,7 +17,7 @@ struct loopback {
     std::vector<tcp::socket> servers;  ///< the origin's ends, index = creation order
 
     std::unique_ptr<upstream_conn> connect(const std::string& key) {
-        beast::tcp_stream client(io);
+        tcp_stream client(io.get_executor());
         client.socket().connect(acceptor.local_endpoint());
         servers.push_back(acceptor.accept());
         return std::make_unique<upstream_conn>(flex_stream(std::move(client)), key);
