@@ -82,7 +82,8 @@ std::optional<std::string> check_line_ends(std::string_view head, bool& other_co
     return std::nullopt;
 }
 
-std::optional<std::string> check_request_line(std::string_view line) {
+// controls: whether the head holds control bytes other than its CRLFs.
+std::optional<std::string> check_request_line(std::string_view line, bool controls) {
     auto sp1 = line.find(' ');
     auto sp2 = line.rfind(' ');
     if (sp1 == std::string_view::npos || sp1 == sp2) return "malformed request line";
@@ -93,10 +94,13 @@ std::optional<std::string> check_request_line(std::string_view line) {
             return is_tchar(static_cast<unsigned char>(c));
         }))
         return "malformed method";
-    if (target.empty() || std::any_of(target.begin(), target.end(), [](char c) {
-            auto u = static_cast<unsigned char>(c);
-            return u <= 0x20 || u == 0x7F;
-        }))
+    // Without control bytes in the head, only a space can spoil the target.
+    auto bad_target_byte = [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u <= 0x20 || u == 0x7F;
+    };
+    if (target.empty() || (controls ? std::any_of(target.begin(), target.end(), bad_target_byte)
+                                    : target.find(' ') != std::string_view::npos))
         return "malformed request target";
     if (version != "HTTP/1.1" && version != "HTTP/1.0") return "unsupported HTTP version";
     return std::nullopt;
@@ -120,7 +124,7 @@ std::optional<std::string> check_request_head(std::string_view head, std::size_t
     if (head.size() < 4 || head.substr(head.size() - 4) != "\r\n\r\n")
         return "incomplete request head";
     auto line_end = head.find("\r\n");
-    if (auto bad = check_request_line(head.substr(0, line_end))) return bad;
+    if (auto bad = check_request_line(head.substr(0, line_end), other_controls)) return bad;
 
     std::size_t fields = 0;
     std::vector<std::string_view> lengths;

@@ -173,6 +173,7 @@ TEST_CASE("head_check: the request line is checked") {
     CHECK(refusal(" http://example.com/ HTTP/1.1\r\n\r\n") == "malformed method");
     CHECK(refusal("GET http://example.com/a b HTTP/1.1\r\n\r\n") == "malformed request target");
     CHECK(refusal("GET http://example.com/\x7f HTTP/1.1\r\n\r\n") == "malformed request target");
+    CHECK(refusal("GET http://example.com/a\tb HTTP/1.1\r\n\r\n") == "malformed request target");
     CHECK(refusal("GET  HTTP/1.1\r\n\r\n") == "malformed request target");
     CHECK(refusal("GET http://example.com/ HTTP/2.0\r\n\r\n") == "unsupported HTTP version");
     CHECK(refusal("GET http://example.com/ http/1.1\r\n\r\n") == "unsupported HTTP version");
