@@ -1,11 +1,13 @@
 #include "proxy/head_check.hpp"
 
-#include <emmintrin.h>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <vector>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace phiguard::proxy {
 namespace {
@@ -64,6 +66,7 @@ std::optional<std::string> check_line_ends(std::string_view head, bool& other_co
         return nullptr;
     };
     std::size_t i = 0;
+#ifdef __SSE2__
     const __m128i below_space = _mm_set1_epi8(0x1F);
     const __m128i del = _mm_set1_epi8(0x7F);
     for (; i + 16 <= n; i += 16) {
@@ -74,6 +77,7 @@ std::optional<std::string> check_line_ends(std::string_view head, bool& other_co
              mask &= mask - 1)
             if (auto bad = look(i + static_cast<std::size_t>(__builtin_ctz(mask)))) return bad;
     }
+#endif
     for (; i < n; ++i) {
         auto u = static_cast<unsigned char>(p[i]);
         if (u < 0x20 || u == 0x7F)
