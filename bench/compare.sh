@@ -199,6 +199,8 @@ instance_for() {
 
 tracker_url='http://www.facebook.com/tr/?id=1234567890&ev=Lead&cd[condition]=HIV&ud[em]=jane.doe@example.com'
 query='utm_source=newsletter&utm_medium=email&utm_campaign=fall&v=2&tid=G-ABCDEF1234&gtm=45je3&_p=1732&cid=555.666&ul=en-us&sr=1920x1080&en=page_view&dl=https%3A%2F%2Fwww.example.org%2Fblog%2Fhealthy-autumn-recipes&dt=Healthy%20autumn%20recipes&sid=1732000000&sct=3&seg=1'
+# Kept with the run, so bench/instructions.sh measures the same request.
+printf '%s\n' "$query" >"$run/query"
 scenario_args() {
     local scenario=$1
     case $scenario in

@@ -39,7 +39,7 @@ trap 'kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$
 
 nginx -c "$run/nginx.conf" -g 'daemon off;' 2>"$run/logs/nginx.out" &
 pids+=($!)
-q='v=2&tid=G-ABCDEF1234&cid=555.666&en=page_view&dl=https%3A%2F%2Fwww.example.org%2Fblog%2Fhealthy-autumn-recipes&dt=Healthy%20autumn%20recipes'
+q=$(cat "$run/query")  # the GA4-style query compare.sh's scenarios send
 case $scenario in
     get) target=(--url "http://127.0.0.1:18080/1k?$q") ;;
     https-ka) target=(--url "https://127.0.0.1:18443/1k?$q" --ca "$run/certs/phiguard-ca.pem") ;;
