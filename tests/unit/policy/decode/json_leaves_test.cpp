@@ -39,3 +39,30 @@ TEST_CASE("json_paths_at: offsets map to the path of the value holding them") {
     CHECK(paths[1] == "$.data[1].x");
     CHECK(paths[2] == "$.z");
 }
+
+TEST_CASE("json_paths_at: escaped quotes, backslash runs and brackets inside strings") {
+    // A quote after an even run of backslashes ends its string, after an odd run it does not;
+    // brackets, commas and colons inside strings are text. Each at many offsets in the text.
+    for (std::size_t pad = 0; pad < 40; ++pad) {
+        const std::string key = std::string(pad, 'k') + R"(\"q\\)";
+        const std::string j = R"({")" + key + R"(":{"a":")" + std::string(pad, 'x') +
+                              R"({[,:]}\"\\","b":[1,"V"]},"c":"W"})";
+        const auto paths =
+            json_paths_at(j, {j.find('{', 1), j.find("{[,"), j.find('V'), j.find('W')});
+        REQUIRE(paths.size() == 4);
+        CAPTURE(pad);
+        CHECK(paths[0] == "$." + key);
+        CHECK(paths[1] == "$." + key + ".a");
+        CHECK(paths[2] == "$." + key + ".b[1]");
+        CHECK(paths[3] == "$.c");
+    }
+}
+
+TEST_CASE("json_paths_at: an unterminated string runs to the end") {
+    const std::string j = R"({"a":[{"b":"never closed \" {)" + std::string(30, 'y');
+    const auto paths = json_paths_at(j, {j.find("never"), j.size() - 1, j.size() + 5});
+    REQUIRE(paths.size() == 3);
+    CHECK(paths[0] == "$.a[0].b");
+    CHECK(paths[1] == "$.a[0].b");
+    CHECK(paths[2] == "$.a[0].b");
+}
