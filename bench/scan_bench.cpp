@@ -1,6 +1,7 @@
 // PHI scan throughput: 64 KiB JSON and form bodies with every detector on, against memcpy of
-// the same bytes in the same run, where each body's time goes stage by stage, and nanoseconds
-// per tracker URL. Bounded to ~15 s.
+// the same bytes in the same run, where each body's time goes stage by stage, what the GA4
+// body's decoding spends on nested URLs, escapes and fields, and nanoseconds per tracker URL.
+// Bounded to ~17 s.
 //
 //   cmake --build build --target bench_scan_bench && build/bench/bench_scan_bench
 #include <algorithm>
@@ -64,19 +65,32 @@ std::string json_body() {
     return s;
 }
 
-// A GA4 batch: form-encoded events, one per line, with percent-encoded page URLs.
-std::string form_body() {
+// A GA4 batch: form-encoded events, one per line, with percent-encoded page URLs. The two
+// other shapes are for print_decode_parts: the same events with the page URL's query escaped
+// so that it is no longer a query to follow (no nested fields), and with no escapes at all.
+enum class ga4 { as_sent, no_nested_query, no_escapes };
+std::string form_body(ga4 shape = ga4::as_sent) {
+    const char* format =
+        shape == ga4::as_sent
+            ? "en=page_view&_et=%d&dl=https%%3A%%2F%%2Fwww.examplehealth.org%%2Fservices%%"
+              "2Fpage-%d%%3Futm_source%%3Dnewsletter%%26utm_medium%%3Demail&dt=Example%%"
+              "20Health%%20%%7C%%20Services%%20%d&ep.section=services&epn.engagement_time_"
+              "msec=%d&_s=%d&sid=1732300000&sct=%d&seg=1\n"
+        : shape == ga4::no_nested_query
+            ? "en=page_view&_et=%d&dl=https%%3A%%2F%%2Fwww.examplehealth.org%%2Fservices%%"
+              "2Fpage-%d%%2Futm_source%%2Dnewsletter%%2Butm_medium%%2Demail&dt=Example%%"
+              "20Health%%20%%7C%%20Services%%20%d&ep.section=services&epn.engagement_time_"
+              "msec=%d&_s=%d&sid=1732300000&sct=%d&seg=1\n"
+            : "en=page_view&_et=%d&dl=https:__www.examplehealth.org_services_page-%d_utm_"
+              "source_newsletter_utm_medium_email&dt=Example+Health+|+Services+%d&ep.section="
+              "services&epn.engagement_time_msec=%d&_s=%d&sid=1732300000&sct=%d&seg=1\n";
     std::string s;
     for (int i = 0; s.size() < body_size - 400; ++i) {
         char ev[600];
-        std::snprintf(ev, sizeof ev,
-                      "en=page_view&_et=%d&dl=https%%3A%%2F%%2Fwww.examplehealth.org%%2Fservices%%"
-                      "2Fpage-%d%%3Futm_source%%3Dnewsletter%%26utm_medium%%3Demail&dt=Example%%"
-                      "20Health%%20%%7C%%20Services%%20%d&ep.section=services&epn.engagement_time_"
-                      "msec=%d&_s=%d&sid=1732300000&sct=%d&seg=1\n",
-                      100 + i, i, i, 1000 + i, i, i % 9);
+        std::snprintf(ev, sizeof ev, format, 100 + i, i, i, 1000 + i, i, i % 9);
         s += ev;
-        if (i == 25) s += "en=form_submit&ep.form_id=intake&ep.mrn=MRN00913377\n";
+        if (i == 25 && shape == ga4::as_sent)
+            s += "en=form_submit&ep.form_id=intake&ep.mrn=MRN00913377\n";
     }
     return s;
 }
@@ -202,6 +216,42 @@ void print_stages(const std::shared_ptr<const detector_set>& set, const char* na
                 matches);
 }
 
+// Where the GA4 body's decoding time goes: the flattener alone on the body as sent, on the
+// same events whose page URL is no longer a query to follow, and on them with no escapes at
+// all. The differences price a nested URL and the escapes; what is left is the cost of
+// splitting and recording the fields themselves.
+void print_decode_parts(const std::shared_ptr<const detector_set>& set, double seconds) {
+    const auto& cfg = set->config();
+    const std::tuple<const char*, ga4> shapes[] = {{"as sent", ga4::as_sent},
+                                                   {"page URL not a query", ga4::no_nested_query},
+                                                   {"no escapes", ga4::no_escapes}};
+    std::vector<std::string> bodies;
+    for (const auto& [name, shape] : shapes) bodies.push_back(form_body(shape));
+    std::vector<double> spent(bodies.size());
+    std::vector<std::size_t> fields(bodies.size());
+    std::size_t rounds = 0;
+    const double cpu0 = cpu_seconds();
+    do {
+        for (std::size_t i = 0; i < bodies.size(); ++i) {
+            const double t0 = cpu_seconds();
+            phiguard::policy::scan::document doc;
+            phiguard::policy::scan::flattener f(doc, cfg.max_decode_depth, cfg.max_decoded_bytes);
+            f.pairs(bodies[i], "&\r\n", -1, 0);
+            spent[i] += cpu_seconds() - t0;
+            fields[i] = doc.segments.size();
+        }
+        ++rounds;
+    } while (cpu_seconds() - cpu0 < seconds);
+    std::printf("form body decoding by what it holds (CPU time, %zu rounds each):\n", rounds);
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+        const double us = spent[i] * 1e6 / static_cast<double>(rounds);
+        std::printf("  %-22s %7.1f us  %5zu fields  %5zu '%%'  %5.1f ns per field\n",
+                    std::get<0>(shapes[i]), us, fields[i],
+                    static_cast<std::size_t>(std::count(bodies[i].begin(), bodies[i].end(), '%')),
+                    us * 1e3 / static_cast<double>(fields[i]));
+    }
+}
+
 double memcpy_rate(const std::string& body, double seconds) {
     std::vector<char> dst(body.size());
     std::size_t bytes = 0;
@@ -312,6 +362,7 @@ int main(int argc, char** argv) {
 
     print_stages(set, "JSON", json, "application/json", false, 1.5);
     print_stages(set, "form", form, "text/plain;charset=UTF-8", true, 1.5);
+    print_decode_parts(set, 1.5);
 
     const auto list = urls();
     std::vector<double> ns;
