@@ -35,6 +35,8 @@ bool nested_query(std::string_view v) {
 }
 
 bool json_like(std::string_view v) {
+    // Most values are words and numbers: one byte says so without the loop.
+    if (v.empty() || (v.front() != '{' && v.front() != '[' && !is_space(v.front()))) return false;
     while (!v.empty() && is_space(v.front())) v.remove_prefix(1);
     return !v.empty() && (v.front() == '{' || v.front() == '[') && v.size() >= 2;
 }
@@ -46,7 +48,8 @@ bool needs_expansion(std::string_view v, unsigned char seen) {
     return ((seen & holds_question) && url_with_query(v)) || json_like(v) ||
            ((seen & (holds_equals | holds_amp)) == (holds_equals | holds_amp) && nested_query(v)) ||
            ((seen & holds_percent) && has_percent_escape(v)) ||
-           (!(seen & holds_space) && looks_base64(v));
+           // (looks_base64 wants 16 characters: most values are shorter.)
+           (!(seen & holds_space) && v.size() >= 16 && looks_base64(v));
 }
 
 int nesting(const document& doc, int seg) {
@@ -87,6 +90,12 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
         doc_.segments.reserve(std::max(need, doc_.segments.capacity() * 2));
     const char* at = raw.data();
     const char* const raw_end = raw.data() + raw.size();
+    // Not seps.find() per field: that is a call to memchr for a string of one to three bytes.
+    const auto is_sep = [seps](char c) {
+        for (char sep : seps)
+            if (c == sep) return true;
+        return false;
+    };
     // Fields are written through a pointer into room made ahead ("&key=value" is at most the
     // raw field and two bytes, plus 16 for the decoder's whole-vector stores); used is where
     // the text really ends. A string resize per key and value cost more than decoding them.
@@ -101,7 +110,7 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
     while (at < raw_end) {
         if (used > max_bytes_) break;
         // Spaces before a field ("a=1; b=2") and empty fields ("a=1&&b=2") are passed over.
-        if (*at == ' ' || seps.find(*at) != std::string_view::npos) {
+        if (*at == ' ' || is_sep(*at)) {
             ++at;
             continue;
         }
@@ -143,7 +152,9 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
         const unsigned char seen = f.value_traits;
         const std::string_view v(base + s.begin, s.end - s.begin);
         if (!needs_expansion(v, seen)) {
-            doc_.segments.push_back(s);
+            // Built in the call rather than copied from s, whose 4-byte fields were just
+            // written one by one: the copy measured 4-8 % slower over a whole GA4 body.
+            doc_.segments.push_back({s.key_begin, s.key_len, s.begin, s.end, parent, false});
             used = s.end;
             continue;
         }
