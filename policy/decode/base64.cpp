@@ -43,7 +43,7 @@ std::optional<std::string> base64_decode(std::string_view text) {
 bool looks_base64(std::string_view text) noexcept {
     std::size_t n = text.size();
     while (n > 0 && text[n - 1] == '=') --n;
-    if (n < 16 || n % 4 == 1 || text.size() - n > 2) return false;
+    if (n < base64_min_token || n % 4 == 1 || text.size() - n > 2) return false;
     bool std_only = false, url_only = false, digit = false, upper = false, lower = false;
     for (std::size_t i = 0; i < n; ++i) {
         const char c = text[i];
