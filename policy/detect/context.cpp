@@ -4,6 +4,9 @@
 #include <array>
 
 namespace phiguard::policy::detect {
+namespace {
+constexpr unsigned block_shift = 6;
+}  // namespace
 
 std::span<const context_word> context_words() {
     static constexpr std::array<context_word, 49> words = {{
@@ -62,10 +65,17 @@ std::span<const context_word> context_words() {
 
 void context_index::finish() {
     std::sort(hits_.begin(), hits_.end());
+    blocks_.assign(hits_.empty() ? 0 : (hits_.back().first >> block_shift) + 1, 0);
+    for (const auto& [end, mask] : hits_) blocks_[end >> block_shift] |= mask;
 }
 
 bool context_index::near(std::size_t pos, std::uint16_t mask, std::size_t window) const {
-    const std::uint32_t lo = static_cast<std::uint32_t>(pos > window ? pos - window : 0);
+    const std::size_t from = pos > window ? pos - window : 0;
+    std::uint16_t seen = 0;
+    for (std::size_t b = from >> block_shift; b <= (pos >> block_shift) && b < blocks_.size(); ++b)
+        seen |= blocks_[b];
+    if (!(seen & mask)) return false;
+    const auto lo = static_cast<std::uint32_t>(from);
     auto it = std::lower_bound(hits_.begin(), hits_.end(), std::make_pair(lo, std::uint16_t{0}));
     for (; it != hits_.end() && it->first <= pos; ++it)
         if (it->second & mask) return true;

@@ -46,6 +46,9 @@ public:
 
 private:
     std::vector<std::pair<std::uint32_t, std::uint16_t>> hits_;
+    // The categories of the words ending in each 64-byte block: most questions are about a
+    // window with no word of the category, and two loads answer them without a search.
+    std::vector<std::uint16_t> blocks_;
 };
 
 }  // namespace phiguard::policy::detect
