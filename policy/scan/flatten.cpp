@@ -60,8 +60,8 @@ int nesting(const document& doc, int seg) {
 
 }  // namespace
 
-bool flattener::room(int seg) {
-    if (doc_.text.size() <= max_bytes_) return true;
+bool flattener::room(int seg, std::size_t size) {
+    if (size <= max_bytes_) return true;
     if (!truncated_) problems_.push_back({seg, "decoded text exceeds the inspection limit"});
     truncated_ = true;
     return false;
@@ -83,6 +83,39 @@ int flattener::open(std::string_view key, int parent, bool path_like) {
 
 void flattener::pairs(std::string_view raw, std::string_view seps, int parent, int layers) {
     if (raw.empty()) return;
+    doc_.text.resize(pairs_at(raw, seps, parent, layers, doc_.text.size()));
+}
+
+// A page URL with a query (GA4's dl=, a Referer) decoded as a field's value: "&key=" and the
+// URL's path are already in the text where they belong, so the segment is made around them and
+// the query is decoded right after the path. The general way (item, then structured) copied
+// key and value out, cut the text, wrote both back and zero-filled the room twice: 115 ns per
+// GA4 event. Returns false, touching nothing, where that way would not follow the URL.
+bool flattener::query_url_in_place(std::size_t used, std::uint32_t key_len, std::string_view v,
+                                   int parent, int layers, std::size_t& end) {
+    if (!url_with_query(v) || nesting(doc_, parent) >= max_nesting) return false;
+    const auto q = v.find('?');
+    const auto frag = v.find('#', q);
+    // The query is read from a copy: the nested fields are written over it.
+    const std::string query(
+        v.substr(q + 1, frag == std::string_view::npos ? std::string_view::npos : frag - q - 1));
+    // The segment the general way would open: "&key=" is at used, the value right after it.
+    segment url;
+    url.key_begin = static_cast<std::uint32_t>(used + 1);
+    url.key_len = key_len;
+    url.begin = url.key_begin + key_len + 1;
+    url.end = static_cast<std::uint32_t>(url.begin + q);
+    url.parent = parent;
+    url.path_like = true;
+    doc_.segments.push_back(url);
+    end = url.end;
+    if (!query.empty())
+        end = pairs_at(query, "&", static_cast<int>(doc_.segments.size()) - 1, layers, end);
+    return true;
+}
+
+std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int parent, int layers,
+                                std::size_t used) {
     // A field takes at least a few bytes: room for them all, so the vector is not regrown ten
     // times while a body is read.
     if (const std::size_t need = doc_.segments.size() + raw.size() / 16 + 4;
@@ -99,7 +132,6 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
     // Fields are written through a pointer into room made ahead ("&key=value" is at most the
     // raw field and two bytes, plus 16 for the decoder's whole-vector stores); used is where
     // the text really ends. A string resize per key and value cost more than decoding them.
-    std::size_t used = doc_.text.size();
     // (Nested queries call this again: the string's capacity grows geometrically, as
     // std::string grows it, so the text is not copied each time; its size, which costs a
     // memset, grows only by what the next fields need.)
@@ -159,16 +191,20 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
             used = s.end;
             continue;
         }
-        // Values that need more work (a URL, JSON, another layer) go the general way.
+        if (std::size_t end = 0; query_url_in_place(used, s.key_len, v, parent, layers, end)) {
+            used = end;
+            continue;
+        }
+        // Other values that need more work (JSON, another layer) go the general way.
         std::string value(v);
         const std::string key(base + s.key_begin, s.key_len);
         doc_.text.resize(used);
         item(key, std::move(value), parent, layers);
         used = doc_.text.size();
     }
-    doc_.text.resize(used);
     // Past the limit: reported once, like the general path does.
-    room(parent);
+    room(parent, used);
+    return used;
 }
 
 bool flattener::structured(std::string_view key, std::string_view v, int parent, int layers) {

@@ -42,7 +42,14 @@ public:
 private:
     int open(std::string_view key, int parent, bool path_like);
     bool structured(std::string_view key, std::string_view v, int parent, int layers);
-    bool room(int seg);
+    bool room(int seg) { return room(seg, doc_.text.size()); }
+    bool room(int seg, std::size_t size);
+    // pairs() writing from used on, into room past the text's size that it makes as it goes;
+    // returns where the text ends, for the caller to cut it there.
+    std::size_t pairs_at(std::string_view raw, std::string_view seps, int parent, int layers,
+                         std::size_t used);
+    bool query_url_in_place(std::size_t used, std::uint32_t key_len, std::string_view v, int parent,
+                            int layers, std::size_t& end);
 
     document& doc_;
     int max_layers_;

@@ -105,3 +105,38 @@ TEST_CASE("flatten: a long field after a nested expansion is decoded whole") {
     CHECK(doc.text.substr(s.begin, s.end - s.begin) == want_value);
     CHECK(f.problems().empty());
 }
+
+TEST_CASE("flatten: a page URL's query is expanded in place, fragments and nesting included") {
+    // dl= URLs are expanded where they were decoded: the segment is made around "&dl=" and
+    // the path, and the query's fields are written over the query. A URL in that query (a
+    // referrer inside the page URL) is expanded the same way, one level down; a '#fragment'
+    // is dropped and an empty query leaves the path alone.
+    document doc;
+    doc.root = "body:form";
+    flattener f(doc, 3, 1 << 20);
+    f.pairs(
+        "dl=https%3A%2F%2Fh.org%2Fa%3Fx%3D1%26r%3Dhttps%253A%252F%252Fi.org%252Fb%253Fy%253D2"
+        "%23top&e=%2Fp%3F&next=ok",
+        "&", -1, 0);
+    CHECK(doc.text == "&dl=https://h.org/a&x=1&r=https://i.org/b&y=2&e=/p&next=ok");
+    std::vector<std::string> seen;
+    for (const auto& s : doc.segments)
+        seen.push_back(std::string(doc.key_of(s)) + "|" +
+                       doc.text.substr(s.begin, s.end - s.begin) + "|" + std::to_string(s.parent) +
+                       (s.path_like ? "|path" : ""));
+    CHECK(seen == std::vector<std::string>{"dl|https://h.org/a|-1|path", "x|1|0",
+                                           "r|https://i.org/b|0|path", "y|2|2", "e|/p|-1|path",
+                                           "next|ok|-1"});
+    CHECK(doc.location(doc.segment_at(doc.text.find("y=2") + 2)) == "body:form:dl>r>y");
+    CHECK(f.problems().empty());
+
+    // The text limit reached inside an expanded query is reported once, at that query.
+    document small;
+    flattener g(small, 3, 40);
+    std::string many = "dl=https%3A%2F%2Fh.org%2Fa%3F";
+    for (int i = 0; i < 30; ++i) many += "k" + std::to_string(i) + "%3Dv%26";
+    g.pairs(many + "&after=1", "&", -1, 0);
+    REQUIRE(g.problems().size() == 1);
+    CHECK(g.problems()[0].reason == "decoded text exceeds the inspection limit");
+    CHECK(small.text.size() < 80);
+}
