@@ -66,3 +66,29 @@ TEST_CASE("json_paths_at: an unterminated string runs to the end") {
     CHECK(paths[1] == "$.a[0].b");
     CHECK(paths[2] == "$.a[0].b");
 }
+
+TEST_CASE("json_paths_at: long batches walked 64 bytes at a time give the same paths") {
+    // Far from any offset the walk runs on bit masks over 64-byte blocks; near an offset, over
+    // a backslash, and for a string that runs past a block, it goes byte by byte. Events of
+    // every length put keys, values and brackets across block edges at every alignment.
+    std::string j = R"({"batch":[)";
+    std::vector<std::size_t> at;
+    for (int i = 0; i < 60; ++i) {
+        if (i) j += ",";
+        j += R"({"type":"track","id":)" + std::to_string(i) + R"(,"props":{"path":")" +
+             std::string(static_cast<std::size_t>(i), 'p') + R"(","list":[1,"two",{"k":"v"}],)" +
+             (i % 7 == 3 ? R"("esc":"a\"b\\",)" : "") + R"("title":"T, {not} [a] key: )" +
+             std::to_string(i) + R"("}})";
+        at.push_back(j.rfind("T, {not}"));
+    }
+    j += "]}";
+    const auto paths = json_paths_at(j, at);
+    REQUIRE(paths.size() == at.size());
+    for (std::size_t i = 0; i < at.size(); ++i) {
+        CAPTURE(i);
+        CHECK(paths[i] == "$.batch[" + std::to_string(i) + "].props.title");
+    }
+    // One offset alone, deep in the batch, after blocks walked on masks only.
+    const auto v = j.find(R"("v")", j.size() - 200);
+    CHECK(json_paths_at(j, {v + 1}).front() == "$.batch[59].props.list[2].k");
+}
