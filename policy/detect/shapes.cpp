@@ -69,6 +69,10 @@ public:
     void run() {
         std::size_t i = 0;
         while ((i = next_digit(t_, i)) < t_.size()) {
+            if (const std::size_t e = uuid_end(i)) {
+                i = e;
+                continue;
+            }
             std::size_t end = i;
             if (i > 0 && is_alnum(t_[i - 1]))
                 end = mid_word(i);
@@ -81,6 +85,20 @@ public:
     }
 
 private:
+    // Where the UUID (8-4-4-4-12 hex digits) whose first group holds i ends, or 0. Analytics
+    // events carry several (message, anonymous and session ids), each five digit-bearing
+    // words to the scanner, and no shape fits inside one: the groups are hex of fixed length.
+    std::size_t uuid_end(std::size_t i) const noexcept {
+        std::size_t b = i;
+        while (b > 0 && i - b < 8 && is_hex(t_[b - 1])) --b;
+        if (b + 36 > t_.size() || t_[b + 8] != '-' || (b > 0 && is_alnum(t_[b - 1]))) return 0;
+        for (std::size_t k = 0; k < 36; ++k) {
+            const bool dash = k == 8 || k == 13 || k == 18 || k == 23;
+            if (dash ? t_[b + k] != '-' : !is_hex(t_[b + k])) return 0;
+        }
+        return right_boundary(b + 36) ? b + 36 : 0;
+    }
+
     char at(std::size_t i) const noexcept { return i < t_.size() ? t_[i] : '\0'; }
     bool right_boundary(std::size_t e) const noexcept { return e >= t_.size() || !is_alnum(t_[e]); }
     std::size_t digits(std::size_t i) const noexcept {

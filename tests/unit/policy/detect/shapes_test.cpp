@@ -137,3 +137,16 @@ TEST_CASE("shapes: offsets and hints point at the value without revealing it") {
     CHECK(t.substr(cs[0].offset, cs[0].length) == "123-45-6789");
     CHECK(cs[0].hint.find("6789") == std::string::npos);
 }
+
+TEST_CASE("shapes: a UUID is one identifier, not five numbers") {
+    // Passed over whole: nothing inside one is a shape, and what follows it is read on its own.
+    // Before, the last group's digits ran on into a phone glued to the UUID and hid it.
+    CHECK(shapes("id=123e4567-e89b-12d3-a456-426614174000", 0).empty());
+    CHECK(shapes(R"({"a":"41111111-1111-1111-1111-111111111111"})", 0).empty());
+    const auto glued = shapes("ref 123e4567-e89b-12d3-a456-426614174000(415) 555-0134");
+    REQUIRE(count(glued, "phone") == 1);
+    CHECK(glued.front().offset == 40);
+    // Not a UUID (the last group one digit too long): read word by word as before.
+    CHECK(count(shapes("call 123e4567-e89b-12d3-a456-4266141740001 or (415) 555-0134"), "phone") ==
+          1);
+}
