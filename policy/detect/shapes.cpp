@@ -78,6 +78,12 @@ public:
                 end = mid_word(i);
             else
                 end = token(i);
+            // Then past the rest of the word. Where the shape ended on a word's edge, the word
+            // cannot reach beyond it, and reading it again byte by byte is not needed.
+            if (end > i && right_boundary(end)) {
+                i = end;
+                continue;
+            }
             std::size_t run = i;
             while (run < t_.size() && is_alnum(t_[run])) ++run;
             i = std::max({end, run, i + 1});
