@@ -27,6 +27,13 @@ bool url_with_query(std::string_view v) {
            starts_with(v, "android-app://");
 }
 
+// The query of a URL whose '?' is at q, without its fragment.
+std::string_view query_of(std::string_view url, std::size_t q) {
+    const auto frag = url.find('#', q);
+    return url.substr(q + 1,
+                      frag == std::string_view::npos ? std::string_view::npos : frag - q - 1);
+}
+
 bool nested_query(std::string_view v) {
     const auto eq = v.find('=');
     const auto amp = v.find('&');
@@ -95,10 +102,8 @@ bool flattener::query_url_in_place(std::size_t used, std::uint32_t key_len, std:
                                    int parent, int layers, std::size_t& end) {
     if (!url_with_query(v) || nesting(doc_, parent) >= max_nesting) return false;
     const auto q = v.find('?');
-    const auto frag = v.find('#', q);
     // The query is read from a copy: the nested fields are written over it.
-    const std::string query(
-        v.substr(q + 1, frag == std::string_view::npos ? std::string_view::npos : frag - q - 1));
+    const std::string query(query_of(v, q));
     // The segment the general way would open: "&key=" is at used, the value right after it.
     segment url;
     url.key_begin = static_cast<std::uint32_t>(used + 1);
@@ -210,15 +215,12 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
 bool flattener::structured(std::string_view key, std::string_view v, int parent, int layers) {
     if (nesting(doc_, parent) >= max_nesting) return false;
     if (url_with_query(v)) {
-        auto q = v.find('?');
-        auto frag = v.find('#', q);
+        const auto q = v.find('?');
         const int seg = open(key, parent, true);
         doc_.text.append(v.substr(0, q));
         doc_.segments[static_cast<std::size_t>(seg)].end =
             static_cast<std::uint32_t>(doc_.text.size());
-        pairs(
-            v.substr(q + 1, frag == std::string_view::npos ? std::string_view::npos : frag - q - 1),
-            "&", seg, layers);
+        pairs(query_of(v, q), "&", seg, layers);
         return true;
     }
     if (json_like(v)) {
