@@ -7,6 +7,16 @@
 
 using namespace phiguard::policy::scan;
 
+namespace {
+
+// "key|value|parent" for a segment, to compare a whole document's segments at once.
+std::string row_of(const document& doc, const segment& s) {
+    return std::string(doc.key_of(s)) + "|" + doc.text.substr(s.begin, s.end - s.begin) + "|" +
+           std::to_string(s.parent);
+}
+
+}  // namespace
+
 TEST_CASE("flatten: parameters become &key=value items with their parents") {
     document doc;
     doc.root = "query";
@@ -77,8 +87,7 @@ TEST_CASE("flatten: every kind of field lands as &key=value with its segment aro
         CHECK(doc.text[s.key_begin - 1] == '&');
         CHECK(doc.text[s.begin - 1] == '=');
         CHECK(s.begin == s.key_begin + s.key_len + 1);
-        seen.push_back(std::string(doc.key_of(s)) + "|" +
-                       doc.text.substr(s.begin, s.end - s.begin) + "|" + std::to_string(s.parent));
+        seen.push_back(row_of(doc, s));
     }
     CHECK(seen == std::vector<std::string>{"lead|1|-1", "k_x_y|v|-1", "novalue||-1", "|empty|-1",
                                            "a|b=c|-1", "u|https://h.org/p|-1", "q|1|5",
@@ -121,9 +130,7 @@ TEST_CASE("flatten: a page URL's query is expanded in place, fragments and nesti
     CHECK(doc.text == "&dl=https://h.org/a&x=1&r=https://i.org/b&y=2&e=/p&next=ok");
     std::vector<std::string> seen;
     for (const auto& s : doc.segments)
-        seen.push_back(std::string(doc.key_of(s)) + "|" +
-                       doc.text.substr(s.begin, s.end - s.begin) + "|" + std::to_string(s.parent) +
-                       (s.path_like ? "|path" : ""));
+        seen.push_back(row_of(doc, s) + (s.path_like ? "|path" : ""));
     CHECK(seen == std::vector<std::string>{"dl|https://h.org/a|-1|path", "x|1|0",
                                            "r|https://i.org/b|0|path", "y|2|2", "e|/p|-1|path",
                                            "next|ok|-1"});
