@@ -186,15 +186,31 @@ void step(std::vector<frame>& stack, char c) {
 }
 
 #ifdef __SSE2__
-// Bits of the 64 bytes at p equal to c.
-std::uint64_t bytes_equal(const char* p, char c) noexcept {
-    const __m128i v = _mm_set1_epi8(c);
-    std::uint64_t m = 0;
+// The bytes of a 64-byte block that the walk acts on, one bit each, from one pass over it.
+struct block_masks {
+    std::uint64_t backslash = 0, quote = 0, structural = 0;
+    std::uint64_t value_lead = 0;  ///< ':' and '[', after which a string is no member name
+};
+
+block_masks classify(const char* p) noexcept {
+    // '{' | 0x20 == '{' and '[' | 0x20 == '{'; likewise '}' and ']': two compares for four.
+    const __m128i case_bit = _mm_set1_epi8(0x20);
+    block_masks m;
     for (int k = 0; k < 4; ++k) {
         const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-        m |= static_cast<std::uint64_t>(
-                 static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, v))))
-             << (16 * k);
+        const __m128i folded = _mm_or_si128(x, case_bit);
+        const __m128i brackets = _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')),
+                                              _mm_cmpeq_epi8(folded, _mm_set1_epi8('}')));
+        const __m128i colon = _mm_cmpeq_epi8(x, _mm_set1_epi8(':'));
+        const __m128i punct = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')), colon);
+        auto bits = [k](__m128i v) {
+            return static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(v)))
+                   << (16 * k);
+        };
+        m.backslash |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+        m.quote |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+        m.structural |= bits(_mm_or_si128(brackets, punct));
+        m.value_lead |= bits(_mm_or_si128(colon, _mm_cmpeq_epi8(x, _mm_set1_epi8('['))));
     }
     return m;
 }
@@ -206,28 +222,35 @@ std::uint64_t prefix_xor(std::uint64_t x) noexcept {
     return x;
 }
 
-// The walk over 64 bytes at s[i], outside a string and with no offset to place in them, done
-// on bit masks: value strings, numbers and spaces are passed over whole instead of byte by
-// byte or one memchr call each. Returns how many bytes it handled: 0 where a backslash makes
-// quotes ambiguous, fewer than 64 where a string runs past the block (the byte walk takes
-// that string).
-std::size_t skim(std::string_view s, std::size_t i, std::vector<frame>& stack) {
+// Where the block walk stands between blocks: inside a string or not, and if so where it
+// opened and whether it names a member.
+struct skim_state {
+    bool inside = false;
+    bool key = false;
+    std::size_t open = 0;
+};
+
+// The walk over the 64 bytes at s[i] with no offset to place in them, done on bit masks:
+// strings, numbers and spaces are passed over whole, and a string may run on from the block
+// before. False, with nothing done, where a backslash makes quotes ambiguous (the byte walk
+// takes that block).
+bool skim(std::string_view s, std::size_t i, std::vector<frame>& stack, skim_state& st) {
     const char* p = s.data() + i;
-    if (bytes_equal(p, '\\')) return 0;
-    const std::uint64_t quotes = bytes_equal(p, '"');
-    const std::uint64_t inside = prefix_xor(quotes);
-    std::uint64_t structural = bytes_equal(p, '{') | bytes_equal(p, '}') | bytes_equal(p, '[') |
-                               bytes_equal(p, ']') | bytes_equal(p, ',') | bytes_equal(p, ':');
-    std::uint64_t opens = quotes & inside;
-    std::size_t limit = 64;
-    if (inside >> 63) {
-        // The last string is still open at the block's end: stop at its quote.
-        limit = 63 - static_cast<std::size_t>(__builtin_clzll(opens));
-        const std::uint64_t below = limit ? (std::uint64_t{1} << limit) - 1 : 0;
-        opens &= below;
-        structural &= below;
+    const block_masks m = classify(p);
+    if (m.backslash) return false;
+    const std::uint64_t quotes = m.quote;
+    // Bit k set where k lies in a string, its opening quote included and its closing one not.
+    const std::uint64_t inside = prefix_xor(quotes) ^ (st.inside ? ~std::uint64_t{0} : 0);
+    // A member name that began in an earlier block ends at this block's first quote.
+    if (st.key && quotes) {
+        const auto close = static_cast<unsigned>(__builtin_ctzll(quotes));
+        stack.back().key = s.substr(st.open + 1, i + close - st.open - 1);
+        st.key = false;
     }
-    std::uint64_t events = (structural & ~inside) | opens;
+    const std::uint64_t opens = quotes & inside;
+    // Only a string that might name a member is looked at: one right after ':' or '[' cannot
+    // (the walk would not take it for one either), and most strings are such values.
+    std::uint64_t events = (m.structural & ~inside) | (opens & ~(m.value_lead << 1));
     while (events) {
         const auto k = static_cast<unsigned>(__builtin_ctzll(events));
         events &= events - 1;
@@ -236,12 +259,17 @@ std::size_t skim(std::string_view s, std::size_t i, std::vector<frame>& stack) {
             continue;
         }
         if (stack.empty() || !stack.back().object || !stack.back().expecting_key) continue;
-        // A key: its closing quote is the next quote in the block.
         const std::uint64_t after = quotes & ~((std::uint64_t{2} << k) - 1);
-        const auto close = static_cast<unsigned>(__builtin_ctzll(after));
-        stack.back().key = s.substr(i + k + 1, close - k - 1);
+        if (after) {
+            const auto close = static_cast<unsigned>(__builtin_ctzll(after));
+            stack.back().key = s.substr(i + k + 1, close - k - 1);
+        } else {
+            st.key = true;  // it runs past the block
+        }
     }
-    return limit;
+    if (inside >> 63 && opens) st.open = i + 63 - static_cast<std::size_t>(__builtin_clzll(opens));
+    st.inside = inside >> 63;
+    return true;
 }
 #endif
 
@@ -264,16 +292,24 @@ std::vector<std::string> json_paths_at(std::string_view s,
     std::size_t i = 0;
 #ifdef __SSE2__
     std::size_t bytewise_until = 0;  // past a backslash, the byte walk goes on for a block
+    skim_state st;
 #endif
     while (i < s.size() && due != none) {
 #ifdef __SSE2__
-        if (i >= bytewise_until && i + 64 <= s.size() && due >= i + 64) {
-            if (const std::size_t n = skim(s, i, stack)) {
-                i += n;
+        // Blocks stop short of the end, so that a string still open there is the byte walk's.
+        if (i >= bytewise_until && i + 64 < s.size() && due >= i + 64) {
+            if (skim(s, i, stack, st)) {
+                i += 64;
                 continue;
             }
-            // (A string opening at i is the byte walk's next step either way.)
-            if (s[i] != '"') bytewise_until = i + 64;
+            bytewise_until = i + 64;
+        }
+        // The byte walk takes a string whole from its opening quote: where the blocks left
+        // off inside one, it goes back there. Nothing of that string has been acted on yet.
+        if (st.inside) {
+            i = st.open;
+            st.inside = false;
+            st.key = false;
         }
 #endif
         const char c = s[i];

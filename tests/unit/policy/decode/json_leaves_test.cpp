@@ -68,9 +68,9 @@ TEST_CASE("json_paths_at: an unterminated string runs to the end") {
 }
 
 TEST_CASE("json_paths_at: long batches walked 64 bytes at a time give the same paths") {
-    // Far from any offset the walk runs on bit masks over 64-byte blocks; near an offset, over
-    // a backslash, and for a string that runs past a block, it goes byte by byte. Events of
-    // every length put keys, values and brackets across block edges at every alignment.
+    // Far from any offset the walk runs on bit masks over 64-byte blocks; near an offset and
+    // over a backslash it goes byte by byte. Events of every length put keys, values and
+    // brackets across block edges at every alignment.
     std::string j = R"({"batch":[)";
     std::vector<std::size_t> at;
     for (int i = 0; i < 60; ++i) {
@@ -91,4 +91,21 @@ TEST_CASE("json_paths_at: long batches walked 64 bytes at a time give the same p
     // One offset alone, deep in the batch, after blocks walked on masks only.
     const auto v = j.find(R"("v")", j.size() - 200);
     CHECK(json_paths_at(j, {v + 1}).front() == "$.batch[59].props.list[2].k");
+}
+
+TEST_CASE("json_paths_at: member names and values that run across 64-byte blocks") {
+    // Names of every length cross block edges at every alignment; each value is long enough
+    // that its offset lies blocks after its name, which the block walk has to carry over.
+    std::string j = R"({"batch":[)";
+    std::vector<std::size_t> at;
+    std::vector<std::string> want;
+    for (std::size_t i = 0; i < 90; ++i) {
+        if (i) j += ",";
+        const std::string name = "k" + std::string(i, 'm');
+        j += R"({"type":"t",")" + name + R"(":")" + std::string(70 + i % 50, 'v') + R"(X"})";
+        at.push_back(j.rfind('X'));
+        want.push_back("$.batch[" + std::to_string(i) + "]." + name);
+    }
+    j += "]}";
+    CHECK(json_paths_at(j, at) == want);
 }
