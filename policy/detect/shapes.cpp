@@ -193,7 +193,14 @@ private:
         const bool v6_tail = c0 == ':' && s >= 2 && (t_[s - 2] == ':' || is_hex(t_[s - 2]));
         // A month's name before the digits ("May-21", "June 2021") can make a date of them.
         const bool after_word = (c0 == ' ' || c0 == '-') && s >= 2 && is_alpha(t_[s - 2]);
-        if (!continues && !v6_tail && !after_word && c0 != '+' && c0 != '(' && d < 9) return s + d;
+        if (!continues && !v6_tail && !after_word && c0 != '+' && c0 != '(') {
+            if (d < 9) return s + d;
+            // A lone run of 9-12 digits (timestamps, order ids): number() would only weigh it
+            // by context, so ask that first. ("(" may start a next group.)
+            if (d <= 12 && nxt != '(' && o_.min_confidence > 0.3 &&
+                !ctx_.near(s, ctx_ssn | ctx_phone | ctx_npi))
+                return s + d;
+        }
         if (o_.ip && (v6_tail || nxt == ':')) {
             if (const std::size_t e = ipv6(s)) return e;
         }
@@ -377,6 +384,12 @@ private:
         auto g = [&](std::initializer_list<std::size_t> want) {
             return ngroups == want.size() && std::equal(want.begin(), want.end(), groups.begin());
         };
+        // Without '+' or '(' only these groupings make a shape below: versions (120.0.6099.109)
+        // and other dotted numbers end here.
+        if (!single && !plus && !paren &&
+            !(g({4, 4, 4, 4}) || g({4, 6, 5}) || g({4, 6, 4}) || g({4, 4, 4, 4, 3}) ||
+              g({4, 3, 3}) || g({3, 3, 4}) || g({1, 3, 3, 4})))
+            return e;
         if (o_.credit_card && n >= 13 && n <= 19 && !mixed &&
             (single || g({4, 4, 4, 4}) || g({4, 6, 5}) || g({4, 6, 4}) || g({4, 4, 4, 4, 3})) &&
             checks::credit_card(d)) {
