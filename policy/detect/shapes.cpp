@@ -60,6 +60,25 @@ std::size_t next_digit(std::string_view t, std::size_t i) noexcept {
     return i;
 }
 
+// The groupings of digits that a card, an NPI or a phone may have without a '+' or '(' in
+// front (4-4-4-4, 415-555-0134, ...); any other grouping of a number is none of them.
+bool shaped_grouping(const std::size_t* g, std::size_t n) noexcept {
+    struct grouping {
+        std::size_t n;
+        std::array<std::size_t, 5> g;
+    };
+    static constexpr std::array<grouping, 7> known = {{{4, {4, 4, 4, 4}},
+                                                       {3, {4, 6, 5}},
+                                                       {3, {4, 6, 4}},
+                                                       {5, {4, 4, 4, 4, 3}},
+                                                       {3, {4, 3, 3}},
+                                                       {3, {3, 3, 4}},
+                                                       {4, {1, 3, 3, 4}}}};
+    for (const auto& k : known)
+        if (k.n == n && std::equal(g, g + n, k.g.begin())) return true;
+    return false;
+}
+
 class shape_scanner {
 public:
     shape_scanner(std::string_view t, const shape_options& o, const context_index& c,
@@ -182,6 +201,38 @@ private:
         return e;
     }
 
+    // Where a dotted number at s ends (5.0, 537.36, 120.0.6099.109, prices) if no shape can
+    // take it, else 0. The user agent alone has four such words per event, and each went
+    // through the IPv4, date, SSN and number checks in turn, each reading the digits again.
+    // Every test below is one those checks would fail on: IPv4 wants four parts of up to three
+    // digits, a numeric date d.m.yy or yyyy.m.d, an SSN 3.2.4, a number eight digits or more in
+    // a shaped grouping, or more groups after this one.
+    std::size_t dotted_end(std::size_t s) const noexcept {
+        std::array<std::size_t, 8> g{};
+        std::size_t n = 0, total = 0, e = s;
+        while (true) {
+            const std::size_t len = digits(e);
+            if (n == g.size() || total + len > 19) return 0;
+            g[n++] = len;
+            total += len;
+            e += len;
+            if (at(e) != '.' || !is_digit(at(e + 1))) break;
+            ++e;
+        }
+        if (n < 2) return 0;
+        std::size_t k = e;  // number() would read on past ")", one separator and "(" to a digit
+        if (at(k) == ')') ++k;
+        if (at(k) == ' ' || at(k) == '-' || at(k) == '.') ++k;
+        if (at(k) == '(') ++k;
+        if (k != e && is_digit(at(k))) return 0;
+        const bool ipv4 = n >= 4 && g[0] <= 3 && g[1] <= 3 && g[2] <= 3 && g[3] <= 3;
+        const bool date =
+            n >= 3 && g[1] <= 2 && ((g[0] <= 2 && (g[2] == 2 || g[2] == 4)) || g[0] == 4);
+        const bool ssn = n >= 3 && g[0] == 3 && g[1] == 2 && g[2] == 4;
+        const bool number = total >= 8 && shaped_grouping(g.data(), n);
+        return ipv4 || date || ssn || number ? 0 : e;
+    }
+
     std::size_t token(std::size_t s) {
         const char c0 = s > 0 ? t_[s - 1] : '\0';
         const std::size_t d = digits(s);
@@ -200,6 +251,9 @@ private:
             if (d <= 12 && nxt != '(' && o_.min_confidence > 0.3 &&
                 !ctx_.near(s, ctx_ssn | ctx_phone | ctx_npi))
                 return s + d;
+        }
+        if (nxt == '.' && !v6_tail && !after_word && c0 != '+' && c0 != '(' && c0 != '.') {
+            if (const std::size_t e = dotted_end(s)) return e;
         }
         if (o_.ip && (v6_tail || nxt == ':')) {
             if (const std::size_t e = ipv6(s)) return e;
@@ -384,12 +438,8 @@ private:
         auto g = [&](std::initializer_list<std::size_t> want) {
             return ngroups == want.size() && std::equal(want.begin(), want.end(), groups.begin());
         };
-        // Without '+' or '(' only these groupings make a shape below: versions (120.0.6099.109)
-        // and other dotted numbers end here.
-        if (!single && !plus && !paren &&
-            !(g({4, 4, 4, 4}) || g({4, 6, 5}) || g({4, 6, 4}) || g({4, 4, 4, 4, 3}) ||
-              g({4, 3, 3}) || g({3, 3, 4}) || g({1, 3, 3, 4})))
-            return e;
+        // Numbers grouped in no shape's way (versions such as 120.0.6099.109) end here.
+        if (!single && !plus && !paren && !shaped_grouping(groups.data(), ngroups)) return e;
         if (o_.credit_card && n >= 13 && n <= 19 && !mixed &&
             (single || g({4, 4, 4, 4}) || g({4, 6, 5}) || g({4, 6, 4}) || g({4, 4, 4, 4, 3})) &&
             checks::credit_card(d)) {

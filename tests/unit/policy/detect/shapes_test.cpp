@@ -150,3 +150,32 @@ TEST_CASE("shapes: a UUID is one identifier, not five numbers") {
     CHECK(count(shapes("call 123e4567-e89b-12d3-a456-4266141740001 or (415) 555-0134"), "phone") ==
           1);
 }
+
+TEST_CASE("shapes: dotted numbers that are no shape are passed over, the shapes among them found") {
+    // Versions, prices and decimals end at their last digit without a try of each shape; every
+    // dotted shape is still one. (After a word and a space, the month-name check reads on.)
+    const row rows[] = {
+        {"ua Chrome/120.0.6099.109 Safari/537.36", "ip_address", 0},
+        {"ua Chrome/120.0.6099.109 Safari/537.36", "phone", 0},
+        {"price 123.45, version 4.1.0", "date", 0},
+        {"host: 10.20.30.40 up", "ip_address", 1},
+        {"dob: 21.5.2021", "dob", 1},
+        {"dob=2021.05.21", "dob", 1},
+        {"dob: 12.31.99", "dob", 1},
+        {"ssn: 123.45.6789", "ssn", 1},
+        {"phone: 415.555.0134", "phone", 1},
+        {"phone=1.415.555.0134", "phone", 1},
+        {"card: 4111.1111.1111.1111", "credit_card", 1},
+        // A next group after a space or a parenthesis makes it one number, as before.
+        {"phone: 415.555 0134", "phone", 1},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.text);
+        CHECK(count(shapes(r.text), r.kind) == r.expected);
+    }
+    // Not even a weak candidate in a whole user agent.
+    CHECK(shapes("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
+                 "Gecko) Chrome/120.0.6099.109 Safari/537.36",
+                 0)
+              .empty());
+}
