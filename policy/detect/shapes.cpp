@@ -201,6 +201,27 @@ private:
         return e;
     }
 
+    // "Dec 3, 2026" / "June 15 1991": where the month's name before the digits at s begins, or
+    // s. Only a word that could be one ("ajs-1f3a" in an id, "Page 12" are not) is worth a
+    // date parse: three to nine letters, the first three those of one of the twelve.
+    std::size_t month_start(std::size_t s) const noexcept {
+        std::size_t w = s - 1;
+        while (w > 0 && s - 1 - w < 9 && is_alpha(t_[w - 1])) --w;
+        const std::size_t len = s - 1 - w;
+        const bool month_like = len >= 3 && len <= 9 && checks::month_prefix(t_.substr(w, 3));
+        return month_like && (w == 0 || !is_alnum(t_[w - 1])) ? w : s;
+    }
+
+    // Whether number() would read on from a group ending at e: past ")", one separator and
+    // "(" to a digit.
+    bool number_continues(std::size_t e) const noexcept {
+        std::size_t k = e;
+        if (at(k) == ')') ++k;
+        if (at(k) == ' ' || at(k) == '-' || at(k) == '.') ++k;
+        if (at(k) == '(') ++k;
+        return k != e && is_digit(at(k));
+    }
+
     // Where a dotted number at s ends (5.0, 537.36, 120.0.6099.109, prices) if no shape can
     // take it, else 0. The user agent alone has four such words per event, and each went
     // through the IPv4, date, SSN and number checks in turn, each reading the digits again.
@@ -220,11 +241,7 @@ private:
             ++e;
         }
         if (n < 2) return 0;
-        std::size_t k = e;  // number() would read on past ")", one separator and "(" to a digit
-        if (at(k) == ')') ++k;
-        if (at(k) == ' ' || at(k) == '-' || at(k) == '.') ++k;
-        if (at(k) == '(') ++k;
-        if (k != e && is_digit(at(k))) return 0;
+        if (number_continues(e)) return 0;
         const bool ipv4 = n >= 4 && g[0] <= 3 && g[1] <= 3 && g[2] <= 3 && g[3] <= 3;
         const bool date =
             n >= 3 && g[1] <= 2 && ((g[0] <= 2 && (g[2] == 2 || g[2] == 4)) || g[0] == 4);
@@ -244,7 +261,11 @@ private:
         const bool v6_tail = c0 == ':' && s >= 2 && (t_[s - 2] == ':' || is_hex(t_[s - 2]));
         // A month's name before the digits ("May-21", "June 2021") can make a date of them.
         const bool after_word = (c0 == ' ' || c0 == '-') && s >= 2 && is_alpha(t_[s - 2]);
-        if (!continues && !v6_tail && !after_word && c0 != '+' && c0 != '(') {
+        const std::size_t from = after_word ? month_start(s) : s;
+        const bool month_word = from != s;
+        // (After another word, a "(" is left to number(), which may read on into a next group.)
+        if (!continues && !v6_tail && c0 != '+' && c0 != '(' &&
+            (!after_word || (!month_word && nxt != '('))) {
             if (d < 9) return s + d;
             // A lone run of 9-12 digits (timestamps, order ids): number() would only weigh it
             // by context, so ask that first. ("(" may start a next group.)
@@ -252,8 +273,12 @@ private:
                 !ctx_.near(s, ctx_ssn | ctx_phone | ctx_npi))
                 return s + d;
         }
-        if (nxt == '.' && !v6_tail && !after_word && c0 != '+' && c0 != '(' && c0 != '.') {
-            if (const std::size_t e = dotted_end(s)) return e;
+        if (!v6_tail && !month_word && c0 != '+' && c0 != '(') {
+            if (nxt == '.' && c0 != '.') {
+                if (const std::size_t e = dotted_end(s)) return e;
+            }
+            // "x86_64)": a short number closing a parenthesis it did not open.
+            if (nxt == ')' && d < 8 && !number_continues(s + d)) return s + d;
         }
         if (o_.ip && (v6_tail || nxt == ':')) {
             if (const std::size_t e = ipv6(s)) return e;
@@ -262,7 +287,7 @@ private:
             if (const std::size_t e = ipv4(s)) return e;
         }
         if (o_.dates) {
-            if (const std::size_t e = date(s, d, nxt)) return e;
+            if (const std::size_t e = date(s, d, nxt, from)) return e;
         }
         if (o_.ssn && d == 3 && (nxt == '-' || nxt == ' ' || nxt == '.')) {
             if (const std::size_t e = ssn_formatted(s, nxt)) return e;
@@ -296,19 +321,8 @@ private:
         return e;
     }
 
-    std::size_t date(std::size_t s, std::size_t d, char nxt) {
-        std::size_t b = s;
-        // "Dec 3, 2026" / "June 15 1991": the month name precedes the digits.
-        if ((t_.substr(s > 1 ? s - 1 : s, 1) == " " || (s > 0 && t_[s - 1] == '-')) && s >= 2 &&
-            is_alpha(t_[s - 2])) {
-            std::size_t w = s - 1;
-            while (w > 0 && s - 1 - w < 9 && is_alpha(t_[w - 1])) --w;
-            // Only a word that could be a month's name ("ajs-1f3a" in an id is not) is worth
-            // a parse: three to nine letters, the first three those of one of the twelve.
-            const std::size_t len = s - 1 - w;
-            const bool month_like = len >= 3 && len <= 9 && checks::month_prefix(t_.substr(w, 3));
-            if (month_like && (w == 0 || !is_alnum(t_[w - 1]))) b = w;
-        }
+    // b: where a month's name before the digits begins, else s.
+    std::size_t date(std::size_t s, std::size_t d, char nxt, std::size_t b) {
         const bool ordinal =
             d <= 2 && is_alpha(nxt) && is_alpha(at(s + d + 1)) && !is_alpha(at(s + d + 2));
         const bool numeric =

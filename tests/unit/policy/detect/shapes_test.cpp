@@ -179,3 +179,21 @@ TEST_CASE("shapes: dotted numbers that are no shape are passed over, the shapes 
                  0)
               .empty());
 }
+
+TEST_CASE("shapes: a word before the digits matters only as a month's name") {
+    const row rows[] = {
+        {"dob: June 15 1991", "dob", 1},
+        {"dob Dec 3, 2026", "dob", 1},
+        {"birthday Mar-21", "dob", 1},
+        {"title Page 12", "date", 0},
+        // A closing parenthesis ends a short number, unless a next group follows it.
+        {"ua x86_64) AppleWebKit", "phone", 0},
+        {"call 415) 555-0134", "phone", 1},
+        {"call 415(555) 0134", "phone", 1},
+    };
+    for (const auto& r : rows) {
+        CAPTURE(r.text);
+        CHECK(count(shapes(r.text), r.kind) == r.expected);
+    }
+    CHECK(shapes("Page 12, Linux x86_64) NT 10.0", 0).empty());
+}
