@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <string>
 #include <string_view>
 
 namespace checks = phiguard::policy::checks;
@@ -137,4 +138,28 @@ TEST_CASE("checks: IP addresses, e-mail addresses and hex digests") {
     CHECK_FALSE(checks::hex_digest("5d41402abc4b2a76b9719d911017c59"));
     CHECK_FALSE(checks::hex_digest("5d41402abc4b2a76b9719d911017c59g"));
     CHECK_FALSE(checks::hex_digest("5D41402abc4b2a76b9719d911017c592"));
+}
+
+TEST_CASE("checks: month_prefix is true for exactly the twelve months' first three letters") {
+    // Every three-letter word in every case mix, against the names themselves.
+    const std::string months[] = {"january",   "february", "march",    "april",
+                                  "may",       "june",     "july",     "august",
+                                  "september", "october",  "november", "december"};
+    int found = 0;
+    for (char a = 'a'; a <= 'z'; ++a)
+        for (char b = 'a'; b <= 'z'; ++b)
+            for (char c = 'a'; c <= 'z'; ++c) {
+                const std::string w{a, b, c};
+                bool want = false;
+                for (const auto& m : months) want |= m.compare(0, 3, w) == 0;
+                const std::string upper{static_cast<char>(a - 32), b, static_cast<char>(c - 32)};
+                CAPTURE(w);
+                CHECK(checks::month_prefix(w) == want);
+                CHECK(checks::month_prefix(upper) == want);
+                CHECK(checks::month_prefix(w + "uary") == want);
+                found += want;
+            }
+    CHECK(found == 12);
+    CHECK_FALSE(checks::month_prefix("ja"));
+    CHECK_FALSE(checks::month_prefix("1an"));
 }
