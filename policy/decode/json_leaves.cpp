@@ -156,33 +156,29 @@ bool json_leaves(std::string_view text, std::vector<json_leaf>& out, int max_dep
     return true;
 }
 
-// One structural step outside strings, shared by the byte walk and the block skim.
-void step(std::vector<frame>& stack, char c) {
-    switch (c) {
-        case '{':
-            stack.push_back({true, true, {}, 0});
-            break;
-        case '[':
-            stack.push_back({false, false, {}, 0});
-            break;
-        case '}':
-        case ']':
-            if (!stack.empty()) stack.pop_back();
-            break;
-        case ',':
-            if (!stack.empty()) {
-                if (stack.back().object)
-                    stack.back().expecting_key = true;
-                else
-                    ++stack.back().index;
-            }
-            break;
-        case ':':
-            if (!stack.empty() && stack.back().object) stack.back().expecting_key = false;
-            break;
-        default:
-            break;
+// A bracket outside strings: a frame opens or closes. Out of line, as it grows the stack.
+void open_or_close(std::vector<frame>& stack, char c) {
+    if (c == '{')
+        stack.push_back({true, true, {}, 0});
+    else if (c == '[')
+        stack.push_back({false, false, {}, 0});
+    else if ((c == '}' || c == ']') && !stack.empty())
+        stack.pop_back();
+}
+
+// One structural step outside strings, shared by the byte walk and the block skim. Commas
+// and colons, most of the steps, are done in line.
+inline void step(std::vector<frame>& stack, char c) {
+    if (c == ',' || c == ':') {
+        if (stack.empty()) return;
+        frame& f = stack.back();
+        if (!f.object)
+            f.index += c == ',';
+        else
+            f.expecting_key = c == ',';
+        return;
     }
+    open_or_close(stack, c);
 }
 
 #ifdef __SSE2__
