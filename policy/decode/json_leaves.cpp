@@ -186,17 +186,22 @@ inline void step(std::vector<frame>& stack, char c) {
 struct block_masks {
     std::uint64_t backslash = 0, quote = 0, structural = 0;
     std::uint64_t value_lead = 0;  ///< ':' and '[', after which a string is no member name
+    std::uint64_t opening = 0;     ///< '{' and '['
+    std::uint64_t closing = 0;     ///< '}' and ']'
 };
 
-block_masks classify(const char* p) noexcept {
+// (Forced in line: as a call it computed every mask for the bracket-only pass too, half of
+// that pass's time.)
+[[gnu::always_inline]] inline block_masks classify(const char* p) noexcept {
     // '{' | 0x20 == '{' and '[' | 0x20 == '{'; likewise '}' and ']': two compares for four.
     const __m128i case_bit = _mm_set1_epi8(0x20);
     block_masks m;
     for (int k = 0; k < 4; ++k) {
         const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
         const __m128i folded = _mm_or_si128(x, case_bit);
-        const __m128i brackets = _mm_or_si128(_mm_cmpeq_epi8(folded, _mm_set1_epi8('{')),
-                                              _mm_cmpeq_epi8(folded, _mm_set1_epi8('}')));
+        const __m128i opening = _mm_cmpeq_epi8(folded, _mm_set1_epi8('{'));
+        const __m128i closing = _mm_cmpeq_epi8(folded, _mm_set1_epi8('}'));
+        const __m128i brackets = _mm_or_si128(opening, closing);
         const __m128i colon = _mm_cmpeq_epi8(x, _mm_set1_epi8(':'));
         const __m128i punct = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(',')), colon);
         auto bits = [k](__m128i v) {
@@ -207,6 +212,8 @@ block_masks classify(const char* p) noexcept {
         m.quote |= bits(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
         m.structural |= bits(_mm_or_si128(brackets, punct));
         m.value_lead |= bits(_mm_or_si128(colon, _mm_cmpeq_epi8(x, _mm_set1_epi8('['))));
+        m.opening |= bits(opening);
+        m.closing |= bits(closing);
     }
     return m;
 }
@@ -216,6 +223,51 @@ block_masks classify(const char* p) noexcept {
 std::uint64_t prefix_xor(std::uint64_t x) noexcept {
     for (int shift = 1; shift < 64; shift *= 2) x ^= x << shift;
     return x;
+}
+
+// Set bits in x. Without -mpopcnt, __builtin_popcountll is a call into libgcc, which took a
+// quarter of the bracket-only pass.
+std::size_t count_bits(std::uint64_t x) noexcept {
+    x -= (x >> 1) & 0x5555555555555555ULL;
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<std::size_t>((x * 0x0101010101010101ULL) >> 56);
+}
+
+// Whether 64 bytes at i may be walked as a block: inside the text with room after (a string
+// still open at its end is the byte walk's) and before the next offset.
+bool block_fits(std::string_view s, std::size_t i, std::size_t due) noexcept {
+    return i + 64 < s.size() && due >= i + 64;
+}
+
+// A container whose opening bracket is just before from, passed over on its brackets alone:
+// where it closes (past its closing bracket) if that is in blocks before the next offset,
+// else 0. Nothing in a container that closes before an offset is in that offset's path, and
+// a batch is such containers, one per event: counting brackets is most of a block walk's
+// work saved. 0 too where a backslash makes quotes ambiguous.
+std::size_t skip_container(std::string_view s, std::size_t from, std::size_t due) {
+    std::size_t depth = 1;
+    bool inside = false;
+    for (std::size_t i = from; block_fits(s, i, due); i += 64) {
+        const block_masks m = classify(s.data() + i);
+        if (m.backslash) return 0;
+        const std::uint64_t in = prefix_xor(m.quote) ^ (inside ? ~std::uint64_t{0} : 0);
+        inside = in >> 63;
+        const std::uint64_t opening = m.opening & ~in, closing = m.closing & ~in;
+        const std::size_t closes = count_bits(closing);
+        if (closes < depth) {  // cannot close here: only the depth changes
+            depth += count_bits(opening) - closes;
+            continue;
+        }
+        for (std::uint64_t b = opening | closing; b; b &= b - 1) {
+            const auto k = static_cast<unsigned>(__builtin_ctzll(b));
+            if (opening >> k & 1)
+                ++depth;
+            else if (--depth == 0)
+                return i + k + 1;
+        }
+    }
+    return 0;
 }
 
 // Where the block walk stands between blocks: inside a string or not, and if so where it
@@ -228,12 +280,14 @@ struct skim_state {
 
 // The walk over the 64 bytes at s[i] with no offset to place in them, done on bit masks:
 // strings, numbers and spaces are passed over whole, and a string may run on from the block
-// before. False, with nothing done, where a backslash makes quotes ambiguous (the byte walk
-// takes that block).
-bool skim(std::string_view s, std::size_t i, std::vector<frame>& stack, skim_state& st) {
+// before. Returns how many bytes it took: 64, more where a container that opens in the block
+// closes in a later one before the next offset (due), or 0, with nothing done, where a
+// backslash makes quotes ambiguous (the byte walk takes that block).
+std::size_t skim(std::string_view s, std::size_t i, std::vector<frame>& stack, skim_state& st,
+                 std::size_t due) {
     const char* p = s.data() + i;
     const block_masks m = classify(p);
-    if (m.backslash) return false;
+    if (m.backslash) return 0;
     const std::uint64_t quotes = m.quote;
     // Bit k set where k lies in a string, its opening quote included and its closing one not.
     const std::uint64_t inside = prefix_xor(quotes) ^ (st.inside ? ~std::uint64_t{0} : 0);
@@ -251,6 +305,19 @@ bool skim(std::string_view s, std::size_t i, std::vector<frame>& stack, skim_sta
         const auto k = static_cast<unsigned>(__builtin_ctzll(events));
         events &= events - 1;
         if (!(opens >> k & 1)) {
+            // Tried for objects inside a container only: the top-level value holds every
+            // offset, and an array is often the batch that holds this one, so the pass over it
+            // would be wasted.
+            if (p[k] == '{' && !stack.empty()) {
+                if (const std::size_t end = skip_container(s, i + k + 1, due)) {
+                    if (end >= i + 64) {
+                        st = {};  // just past a bracket: outside any string
+                        return end - i;
+                    }
+                    events &= ~((std::uint64_t{1} << (end - i)) - 1);
+                    continue;
+                }
+            }
             step(stack, p[k]);
             continue;
         }
@@ -265,7 +332,7 @@ bool skim(std::string_view s, std::size_t i, std::vector<frame>& stack, skim_sta
     }
     if (inside >> 63 && opens) st.open = i + 63 - static_cast<std::size_t>(__builtin_clzll(opens));
     st.inside = inside >> 63;
-    return true;
+    return 64;
 }
 #endif
 
@@ -292,10 +359,9 @@ std::vector<std::string> json_paths_at(std::string_view s,
 #endif
     while (i < s.size() && due != none) {
 #ifdef __SSE2__
-        // Blocks stop short of the end, so that a string still open there is the byte walk's.
-        if (i >= bytewise_until && i + 64 < s.size() && due >= i + 64) {
-            if (skim(s, i, stack, st)) {
-                i += 64;
+        if (i >= bytewise_until && block_fits(s, i, due)) {
+            if (const std::size_t n = skim(s, i, stack, st, due)) {
+                i += n;
                 continue;
             }
             bytewise_until = i + 64;

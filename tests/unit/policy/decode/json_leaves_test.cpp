@@ -109,3 +109,24 @@ TEST_CASE("json_paths_at: member names and values that run across 64-byte blocks
     j += "]}";
     CHECK(json_paths_at(j, at) == want);
 }
+
+TEST_CASE("json_paths_at: objects before an offset are passed over on their brackets") {
+    // Each event closes long before the one offset, so the walk counts brackets through it;
+    // brackets inside strings, unbalanced on purpose, must not count, nor ones after a quote
+    // escaped with a backslash.
+    std::string j = R"({"batch":[)";
+    for (std::size_t i = 0; i < 80; ++i) {
+        if (i) j += ",";
+        j += R"({"id":)" + std::to_string(i) + R"(,"note":")" + std::string(i % 37, 'n') +
+             R"( } ] } ","deep":{"a":[{"b":"{{"}],"c":{}},)" +
+             (i % 9 == 4 ? R"("esc":"\" }",)" : "") + R"("x":1})";
+    }
+    j += R"(,{"last":{"k":"HERE"}}]})";
+    CHECK(json_paths_at(j, {j.find("HERE")}).front() == "$.batch[80].last.k");
+    // And an offset inside an event after many passed-over ones.
+    const auto deep = j.find(R"("b":"{{")", j.size() / 2);
+    std::size_t event = 0;
+    for (auto p = j.find(R"({"id":)"); p < deep; p = j.find(R"({"id":)", p + 1)) ++event;
+    CHECK(json_paths_at(j, {deep + 6}).front() ==
+          "$.batch[" + std::to_string(event - 1) + "].deep.a[0].b");
+}
