@@ -9,7 +9,7 @@ constexpr unsigned block_shift = 6;
 }  // namespace
 
 std::span<const context_word> context_words() {
-    static constexpr std::array<context_word, 49> words = {{
+    static constexpr std::array<context_word, 48> words = {{
         {"dob", ctx_dob},
         {"d.o.b", ctx_dob},
         {"birth", ctx_dob},
@@ -58,7 +58,6 @@ std::span<const context_word> context_words() {
         {"suffer", ctx_patient},
         {"treat", ctx_patient},
         {"living with", ctx_patient},
-        {"version", ctx_version},
     }};
     return words;
 }

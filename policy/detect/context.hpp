@@ -8,7 +8,7 @@
 
 namespace phiguard::policy::detect {
 
-/// Categories of words that make a nearby candidate more (or, for version, less) likely PHI.
+/// Categories of words that make a nearby candidate more likely PHI.
 enum context_mask : std::uint16_t {
     ctx_dob = 1 << 0,
     ctx_appointment = 1 << 1,
@@ -19,7 +19,6 @@ enum context_mask : std::uint16_t {
     ctx_card = 1 << 6,
     ctx_icd = 1 << 7,
     ctx_patient = 1 << 8,
-    ctx_version = 1 << 9,
 };
 
 struct context_word {

@@ -350,10 +350,24 @@ private:
         if (!checks::ipv4(t_.substr(s, e - s))) return 0;
         if (is_alpha(at(e)) || is_digit(at(e))) return 0;
         // Four-part version numbers ("app_version": "4.12.0.1", v=1.2.3.4) are not hosts.
-        if ((s > 0 && (t_[s - 1] == 'v' || t_[s - 1] == 'V')) || ctx_.near(s, ctx_version, 16))
-            return e;
+        if ((s > 0 && (t_[s - 1] == 'v' || t_[s - 1] == 'V')) || version_before(s)) return e;
         emit("ip_address", "ip_address", s, e, 0.7);
         return e;
+    }
+
+    // Whether "version", in any case, ends at most 16 bytes before s. Read here, where only a
+    // valid four-part address asks, rather than found by a Hyperscan pattern over every body:
+    // as a context word it matched each analytics event's library version, 118 matches and
+    // ~2 us of a 64 KiB JSON batch's scan.
+    bool version_before(std::size_t s) const noexcept {
+        constexpr std::string_view word = "version";
+        const std::size_t window = 16 + word.size();
+        for (std::size_t q = s > window ? s - window : 0; q + word.size() <= s; ++q) {
+            std::size_t k = 0;
+            while (k < word.size() && (t_[q + k] | 0x20) == word[k]) ++k;
+            if (k == word.size()) return true;
+        }
+        return false;
     }
 
     // b: where a month's name before the digits begins, else s.
