@@ -15,7 +15,9 @@ constexpr std::string_view continue_line = "HTTP/1.1 100 Continue\r\n\r\n";
 
 void forward_exchange::start_hold() {
     auto& req = session_->parser().get();
-    inspect_->begin_body(req[http::field::content_type], req[http::field::content_encoding]);
+    const auto length = session_->parser().content_length();
+    inspect_->begin_body(req[http::field::content_type], req[http::field::content_encoding],
+                         length ? static_cast<std::size_t>(*length) : 0);
     if (beast::iequals(req[http::field::expect], "100-continue")) {
         // The head passed the policy; now ask for the body.
         session_->client().tcp().expires_after(session_->ctx()->run().limits.body_timeout);

@@ -47,8 +47,9 @@ inspection::inspection(std::shared_ptr<const policy::engine> engine, const reque
     wants_body_ = engine_->needs_body(classified_, method_);
 }
 
-void inspection::begin_body(std::string_view content_type, std::string_view content_encoding) {
-    scan_.begin_body(content_type, content_encoding);
+void inspection::begin_body(std::string_view content_type, std::string_view content_encoding,
+                            std::size_t length_hint) {
+    scan_.begin_body(content_type, content_encoding, length_hint);
 }
 
 void inspection::body(std::string_view chunk) {

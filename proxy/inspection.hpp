@@ -23,7 +23,9 @@ public:
     /// Must the body be held and scanned before deciding? False for
     /// destinations whose verdict no finding can change (a BAA in force).
     bool wants_body() const { return wants_body_; }
-    void begin_body(std::string_view content_type, std::string_view content_encoding);
+    /// length_hint: the Content-Length, if the request has one (0 if not).
+    void begin_body(std::string_view content_type, std::string_view content_encoding,
+                    std::size_t length_hint);
     void body(std::string_view chunk);
     void end_body();
 

@@ -126,12 +126,18 @@ void request_scan::scan_header(std::string_view name, std::string_view value) {
     scan::scan_document(*set_, doc, findings_);
 }
 
-void request_scan::begin_body(std::string_view content_type, std::string_view content_encoding) {
+void request_scan::begin_body(std::string_view content_type, std::string_view content_encoding,
+                              std::size_t length_hint) {
     content_type_ = std::string(content_type);
     const auto& cfg = set_->config();
     inflater_ = std::make_unique<decode::inflater>(
         content_encoding, decode::inflater::limits{cfg.max_decoded_bytes, cfg.max_inflate_ratio});
     body_.clear();
+    // Growing by doubling copied a 64 KiB body about once over (2 % of its scan). A claimed
+    // length beyond the limit reserves only the limit, and pages of a large reservation not
+    // yet written are not memory in use.
+    if (length_hint > 0 && inflater_->identity())
+        body_.reserve(std::min(length_hint, cfg.max_decoded_bytes));
     in_body_ = true;
     body_failed_ = false;
     if (!inflater_->error().empty()) {

@@ -32,7 +32,10 @@ public:
     /// "request_line" locations, query parameters "query" locations.
     void scan_target(std::string_view method, std::string_view url);
     void scan_header(std::string_view name, std::string_view value);
-    void begin_body(std::string_view content_type, std::string_view content_encoding);
+    /// length_hint: the body's Content-Length where the request has one. Room for the body is
+    /// then made once (up to the decoded-size limit) rather than regrown as reads arrive.
+    void begin_body(std::string_view content_type, std::string_view content_encoding,
+                    std::size_t length_hint = 0);
     /// Any size, any split.
     void body(std::string_view chunk);
     void end_body();

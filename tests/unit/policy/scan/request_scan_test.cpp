@@ -282,3 +282,25 @@ TEST_CASE("request_scan: disabled detectors and extra data come from the config"
     CHECK(find_kind(s.findings(), "mrn")->length == 9);
     CHECK(find_kind(s.findings(), "condition"));
 }
+
+TEST_CASE("request_scan: a Content-Length hint, right, short or absurd, changes no finding") {
+    const std::string b = R"({"batch":[{"event":"x","traits":{"email":"jane.roe@example.com",)"
+                          R"("phone":"(415) 555-0134"}},{"dob":"1961-07-14"}]})";
+    auto with_hint = [&](std::size_t hint, const std::string& encoding, const std::string& raw) {
+        request_scan s(defaults());
+        s.begin_body("application/json", encoding, hint);
+        for (std::size_t i = 0; i < raw.size(); i += 7) s.body(std::string_view(raw).substr(i, 7));
+        s.end_body();
+        return kinds(s.findings());
+    };
+    const auto plain = kinds(body("application/json", b, 7));
+    REQUIRE(plain.find("email") != std::string::npos);
+    REQUIRE(plain.find("dob") != std::string::npos);
+    CHECK(with_hint(b.size(), "", b) == plain);
+    CHECK(with_hint(b.size() / 3, "", b) == plain);
+    // A length beyond the decoded-size limit (or a lie) reserves at most the limit.
+    CHECK(with_hint(std::size_t{1} << 50, "", b) == plain);
+    // An encoded body's length says nothing of its decoded size: no room is made from it.
+    const auto z = gzip(b);
+    CHECK(with_hint(z.size(), "gzip", z) == plain);
+}
