@@ -251,6 +251,10 @@ std::size_t skip_container(std::string_view s, std::size_t from, std::size_t due
     for (std::size_t i = from; block_fits(s, i, due); i += 64) {
         const block_masks m = classify(s.data() + i);
         if (m.backslash) return 0;
+        if (!(m.opening | m.closing)) {  // no bracket: only whether a string runs on counts
+            inside ^= __builtin_parityll(m.quote) != 0;
+            continue;
+        }
         const std::uint64_t in = prefix_xor(m.quote) ^ (inside ? ~std::uint64_t{0} : 0);
         inside = in >> 63;
         const std::uint64_t opening = m.opening & ~in, closing = m.closing & ~in;
