@@ -394,12 +394,15 @@ private:
         if (te > e) {
             if (const std::size_t tl = checks::parse_time(t_.substr(te, 12))) e = te + tl;
         }
-        if (ctx_.near(b, ctx_dob, 40) || ctx_.near(e + 24, ctx_dob, 24))
-            emit("dob", "dob", b, e, 0.9);
-        else if (ctx_.near(b, ctx_appointment, 40))
-            emit("appointment_date", "appointment", b, e, 0.85);
-        else
+        // Most dates are timestamps with neither kind of word before them: one question
+        // for both kinds answers that.
+        const bool after_dob = ctx_.near(e + 24, ctx_dob, 24);
+        if (!after_dob && !ctx_.near(b, ctx_dob | ctx_appointment, 40))
             emit("date", "date", b, e, 0.3);
+        else if (after_dob || ctx_.near(b, ctx_dob, 40))
+            emit("dob", "dob", b, e, 0.9);
+        else
+            emit("appointment_date", "appointment", b, e, 0.85);
         return e;
     }
 
