@@ -196,6 +196,7 @@ struct block_masks {
     // '{' | 0x20 == '{' and '[' | 0x20 == '{'; likewise '}' and ']': two compares for four.
     const __m128i case_bit = _mm_set1_epi8(0x20);
     block_masks m;
+#pragma GCC unroll 4
     for (int k = 0; k < 4; ++k) {
         const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
         const __m128i folded = _mm_or_si128(x, case_bit);
