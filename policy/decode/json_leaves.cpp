@@ -312,8 +312,9 @@ std::size_t skim(std::string_view s, std::size_t i, std::vector<frame>& stack, s
         if (!(opens >> k & 1)) {
             // Tried for objects inside a container only: the top-level value holds every
             // offset, and an array is often the batch that holds this one, so the pass over it
-            // would be wasted.
-            if (p[k] == '{' && !stack.empty()) {
+            // would be wasted. And only a few levels deep: each object still open at the
+            // offset costs one pass to it, and nesting is the sender's to choose.
+            if (p[k] == '{' && !stack.empty() && stack.size() < 8) {
                 if (const std::size_t end = skip_container(s, i + k + 1, due)) {
                     if (end >= i + 64) {
                         st = {};  // just past a bracket: outside any string

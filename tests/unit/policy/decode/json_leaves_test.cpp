@@ -130,3 +130,17 @@ TEST_CASE("json_paths_at: objects before an offset are passed over on their brac
     CHECK(json_paths_at(j, {deep + 6}).front() ==
           "$.batch[" + std::to_string(event - 1) + "].deep.a[0].b");
 }
+
+TEST_CASE("json_paths_at: deep nesting, objects passed over at every level") {
+    // 40 levels, each with a finished sibling object before the one that goes deeper, and the
+    // offset at the bottom: the bracket pass is tried (a few levels deep) and the walk steps
+    // through the rest, with the same path either way.
+    std::string j, want = "$";
+    for (int i = 0; i < 40; ++i) {
+        j += R"({"done":{"x":")" + std::string(static_cast<std::size_t>(30 + i), 'z') + R"("},"l)" +
+             std::to_string(i) + R"(":)";
+        want += ".l" + std::to_string(i);
+    }
+    j += R"("HERE")" + std::string(40, '}');
+    CHECK(json_paths_at(j, {j.find("HERE")}).front() == want);
+}
