@@ -133,9 +133,12 @@ TEST_CASE("json_line: utc_timestamp is ISO 8601 UTC with milliseconds") {
 }
 
 TEST_CASE("json_line: utc_timestamp follows the clock across seconds, cached or not") {
-    // The calendar part is cached per second: it must still be the current second's.
+    // The calendar part is cached per second: it must still be the current second's. Read
+    // from the clock utc_timestamp reads: std::time() can be the kernel's coarse clock, a
+    // few milliseconds behind, and failed this test when a second turned in between.
     auto now_text = [] {
-        const std::time_t t = std::time(nullptr);
+        const std::time_t t =
+            std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
         std::tm tm{};
         gmtime_r(&t, &tm);
         char buf[32];
