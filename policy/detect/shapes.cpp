@@ -247,14 +247,15 @@ private:
         return month_like && (w == 0 || !is_alnum(t_[w - 1])) ? w : s;
     }
 
-    // Whether number() would read on from a group ending at e: past ")", one separator and
-    // "(" to a digit.
-    bool number_continues(std::size_t e) const noexcept {
+    // Where a number's next group starts after one ending at e, or 0 if none does: past ")",
+    // one separator (" ", "-", ".") and "(", a digit. number() reads on there, and the early
+    // exits ask whether it would.
+    std::size_t next_group(std::size_t e) const noexcept {
         std::size_t k = e;
         if (at(k) == ')') ++k;
         if (at(k) == ' ' || at(k) == '-' || at(k) == '.') ++k;
         if (at(k) == '(') ++k;
-        return k != e && is_digit(at(k));
+        return k != e && is_digit(at(k)) ? k : 0;
     }
 
     // Where a dotted number at s ends (5.0, 537.36, 120.0.6099.109, prices) if no shape can
@@ -276,7 +277,7 @@ private:
             ++e;
         }
         if (n < 2) return 0;
-        if (number_continues(e)) return 0;
+        if (next_group(e)) return 0;
         const bool ipv4 = n >= 4 && g[0] <= 3 && g[1] <= 3 && g[2] <= 3 && g[3] <= 3;
         const bool date =
             n >= 3 && g[1] <= 2 && ((g[0] <= 2 && (g[2] == 2 || g[2] == 4)) || g[0] == 4);
@@ -313,7 +314,7 @@ private:
                 if (const std::size_t e = dotted_end(s)) return e;
             }
             // "x86_64)": a short number closing a parenthesis it did not open.
-            if (nxt == ')' && d < 8 && !number_continues(s + d)) return s + d;
+            if (nxt == ')' && d < 8 && !next_group(s + d)) return s + d;
         }
         if (o_.ip && (v6_tail || nxt == ':')) {
             if (const std::size_t e = ipv6(s)) return e;
@@ -474,18 +475,12 @@ private:
             dn += n;
             const std::size_t group_end = e + n;
             last_end = group_end;
-            // One separator (" ", "-", ".", ") ", ")", " (") before the next group.
-            std::size_t k = group_end;
-            if (at(k) == ')') ++k;
-            pending = '\0';
-            if (at(k) == ' ' || at(k) == '-' || at(k) == '.') {
-                // The space after "(415)" is not the number's separator.
-                if (at(group_end) != ')') pending = at(k);
-                ++k;
-            }
-            if (at(k) == '(') ++k;
             e = group_end;
-            if (k == group_end || !is_digit(at(k))) break;
+            const std::size_t k = next_group(group_end);
+            if (!k) break;
+            // The separator is the byte right after the group; the space after "(415)" is not.
+            const char after = at(group_end);
+            pending = after == ' ' || after == '-' || after == '.' ? after : '\0';
             e = k;
         }
         if (!right_boundary(e) ||
