@@ -2,6 +2,7 @@
 
 #include <doctest/doctest.h>
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,15 @@ struct row {
     const char* kind;
     int expected;
 };
+
+// Each row's text gives exactly the expected number of candidates of its kind.
+void check_rows(std::span<const row> rows) {
+    for (const auto& r : rows) {
+        const std::string text = r.text;
+        CAPTURE(text);
+        CHECK(count(shapes(r.text), r.kind) == r.expected);
+    }
+}
 
 }  // namespace
 
@@ -105,11 +115,7 @@ TEST_CASE("shapes: each detector's positives and look-alike negatives") {
         {"diagnosis code E11.9", "icd10", 1},
         {"seat E11", "icd10", 0},
     };
-    for (const auto& r : rows) {
-        const std::string text = r.text;
-        CAPTURE(text);
-        CHECK(count(shapes(r.text), r.kind) == r.expected);
-    }
+    check_rows(rows);
 }
 
 TEST_CASE("shapes: weak shapes are candidates below the default confidence") {
@@ -169,10 +175,7 @@ TEST_CASE("shapes: dotted numbers that are no shape are passed over, the shapes 
         // A next group after a space or a parenthesis makes it one number, as before.
         {"phone: 415.555 0134", "phone", 1},
     };
-    for (const auto& r : rows) {
-        CAPTURE(r.text);
-        CHECK(count(shapes(r.text), r.kind) == r.expected);
-    }
+    check_rows(rows);
     // Not even a weak candidate in a whole user agent.
     CHECK(shapes("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like "
                  "Gecko) Chrome/120.0.6099.109 Safari/537.36",
@@ -191,9 +194,6 @@ TEST_CASE("shapes: a word before the digits matters only as a month's name") {
         {"call 415) 555-0134", "phone", 1},
         {"call 415(555) 0134", "phone", 1},
     };
-    for (const auto& r : rows) {
-        CAPTURE(r.text);
-        CHECK(count(shapes(r.text), r.kind) == r.expected);
-    }
+    check_rows(rows);
     CHECK(shapes("Page 12, Linux x86_64) NT 10.0", 0).empty());
 }
