@@ -238,7 +238,7 @@ void print_decode_parts(const std::shared_ptr<const detector_set>& set, double s
             phiguard::policy::scan::flattener f(doc, cfg.max_decode_depth, cfg.max_decoded_bytes);
             f.pairs(bodies[i], "&\r\n", -1, 0);
             spent[i] += cpu_seconds() - t0;
-            fields[i] = doc.segments.size();
+            fields[i] = doc.items().size();
         }
         ++rounds;
     } while (cpu_seconds() - cpu0 < seconds);

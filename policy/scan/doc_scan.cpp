@@ -51,7 +51,7 @@ bool is_health(const std::string& kind) {
 }
 
 std::string location_at(const document& doc, std::size_t offset) {
-    if (!doc.segments.empty()) return doc.location(doc.segment_at(offset));
+    if (doc.fielded()) return doc.location_at(offset);
     if (doc.json) return doc.root + ":" + decode::json_paths_at(doc.text, {offset}).front();
     return doc.root;
 }
@@ -225,8 +225,8 @@ void scan_document(const detector_set& set, const document& doc, std::vector<fin
                 doc.root + ":" +
                 json_paths[static_cast<std::size_t>(
                     std::lower_bound(offsets.begin(), offsets.end(), c.offset) - offsets.begin())];
-        else if (!doc.segments.empty())
-            f.location = doc.location(doc.segment_at(c.offset));
+        else if (doc.fielded())
+            f.location = doc.location_at(c.offset);
         else
             f.location = doc.root;
         if (!c.subkey.empty()) f.location += ">" + c.subkey;

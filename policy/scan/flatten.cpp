@@ -6,6 +6,7 @@
 #include "policy/decode/base64.hpp"
 #include "policy/decode/json_leaves.hpp"
 #include "policy/decode/percent.hpp"
+#include "policy/decode/plain_fields.hpp"
 
 namespace phiguard::policy::scan {
 namespace {
@@ -144,6 +145,9 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
         if (doc_.text.size() - used < n) doc_.text.resize(used + n + 256);
     };
     make_room(raw.size() + raw.size() / 8 + 64);
+    // Set when plain_fields stopped before a field it found not plain: that field goes the
+    // decoder's way without asking again.
+    bool next_not_plain = false;
     while (at < raw_end) {
         if (used > max_bytes_) break;
         // Spaces before a field ("a=1; b=2") and empty fields ("a=1&&b=2") are passed over.
@@ -151,6 +155,24 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
             ++at;
             continue;
         }
+        // Most fields decode to themselves and need nothing more: up to 64 bytes of them are
+        // copied at once and recorded as a plain run, not as a segment each. Only where every
+        // field of the stretch begins within the text limit, so that the limit cuts the text
+        // where it cut it field by field.
+        if (!next_not_plain && !seps.empty() && used + 65 <= max_bytes_) {
+            make_room(1 + 64 + 16);
+            const decode::plain_stretch p =
+                decode::plain_fields(at, raw_end, seps, doc_.text.data() + used + 1);
+            if (p.length > 0) {
+                doc_.text[used] = '&';
+                add_run(used, used + 1 + p.length, parent);
+                used += 1 + p.length;
+                at += p.length;
+                next_not_plain = p.stopped;
+                continue;
+            }
+        }
+        next_not_plain = false;
         // The decoder reads as far as the window it is given and writes at most that much
         // plus "&=" and 16 bytes of vector store. The window is the room already made, at
         // least 512 bytes: after a nested expansion the text is cut to size, and making room
@@ -210,6 +232,15 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
     // Past the limit: reported once, like the general path does.
     room(parent, used);
     return used;
+}
+
+void flattener::add_run(std::size_t begin, std::size_t end, int parent) {
+    auto& runs = doc_.runs;
+    if (!runs.empty() && runs.back().end == begin && runs.back().parent == parent) {
+        runs.back().end = static_cast<std::uint32_t>(end);
+        return;
+    }
+    runs.push_back({static_cast<std::uint32_t>(begin), static_cast<std::uint32_t>(end), parent});
 }
 
 bool flattener::structured(std::string_view key, std::string_view v, int parent, int layers) {

@@ -48,6 +48,8 @@ private:
     // returns where the text ends, for the caller to cut it there.
     std::size_t pairs_at(std::string_view raw, std::string_view seps, int parent, int layers,
                          std::size_t used);
+    // Records text [begin, end) as plain fields under parent, joined to the run before it.
+    void add_run(std::size_t begin, std::size_t end, int parent);
     bool query_url_in_place(std::size_t used, std::uint32_t key_len, std::string_view v, int parent,
                             int layers, std::size_t& end);
 

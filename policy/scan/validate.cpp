@@ -76,13 +76,11 @@ value_span value_after(const document& doc, std::size_t to) {
         }
         return s;
     }
-    if (!doc.segments.empty()) {
-        const int seg = doc.segment_at(to);
-        if (seg >= 0 && doc.segments[static_cast<std::size_t>(seg)].begin == to) {
-            const auto& sg = doc.segments[static_cast<std::size_t>(seg)];
-            s.begin = sg.begin;
-            s.end = sg.end;
-            s.value = std::string(t.substr(sg.begin, sg.end - sg.begin));
+    if (doc.fielded()) {
+        if (const auto sg = doc.item_at(to); sg && sg->begin == to) {
+            s.begin = sg->begin;
+            s.end = sg->end;
+            s.value = std::string(t.substr(sg->begin, sg->end - sg->begin));
             return s;
         }
     }
@@ -228,12 +226,11 @@ void validate_key(const detect::key_rule& rule, const document& doc, std::size_t
 
 std::string enclosing_key(const document& doc, std::size_t pos, bool& path_like) {
     path_like = false;
-    if (!doc.segments.empty()) {
-        const int seg = doc.segment_at(pos);
-        if (seg < 0) return {};
-        const auto& s = doc.segments[static_cast<std::size_t>(seg)];
-        path_like = s.path_like;
-        return detect::normalise_key(doc.key_of(s));
+    if (doc.fielded()) {
+        const auto s = doc.item_at(pos);
+        if (!s) return {};
+        path_like = s->path_like;
+        return detect::normalise_key(doc.key_of(*s));
     }
     const std::string_view t = doc.text;
     const std::size_t stop = pos > 256 ? pos - 256 : 0;

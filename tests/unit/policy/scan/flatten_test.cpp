@@ -9,7 +9,7 @@ using namespace phiguard::policy::scan;
 
 namespace {
 
-// "key|value|parent" for a segment, to compare a whole document's segments at once.
+// "key|value|parent" for an item, to compare a whole document's items at once.
 std::string row_of(const document& doc, const segment& s) {
     return std::string(doc.key_of(s)) + "|" + doc.text.substr(s.begin, s.end - s.begin) + "|" +
            std::to_string(s.parent);
@@ -25,11 +25,10 @@ TEST_CASE("flatten: parameters become &key=value items with their parents") {
             0);
     CHECK(doc.text.find("&condition=breast cancer") != std::string::npos);
     CHECK(doc.text.find("&b=Jane Roe") != std::string::npos);
-    const auto at = doc.text.find("breast");
-    CHECK(doc.location(doc.segment_at(at)) == "query:dl>condition");
-    const int seg = doc.segment_at(doc.text.find("x.org"));
-    REQUIRE(seg >= 0);
-    CHECK(doc.segments[static_cast<std::size_t>(seg)].path_like);
+    CHECK(doc.location_at(doc.text.find("breast")) == "query:dl>condition");
+    const auto url = doc.item_at(doc.text.find("x.org"));
+    REQUIRE(url);
+    CHECK(url->path_like);
     CHECK(f.problems().empty());
 }
 
@@ -81,7 +80,7 @@ TEST_CASE("flatten: every kind of field lands as &key=value with its segment aro
     CHECK(doc.text ==
           "&lead=1&k_x_y=v&novalue=&=empty&a=b=c&u=https://h.org/p&q=1&z=+plus sp&line2=x");
     std::vector<std::string> seen;
-    for (const auto& s : doc.segments) {
+    for (const auto& s : doc.items()) {
         // Each segment's key sits right after an '&' and its value right after the '='.
         REQUIRE(s.key_begin >= 1);
         CHECK(doc.text[s.key_begin - 1] == '&');
@@ -92,7 +91,7 @@ TEST_CASE("flatten: every kind of field lands as &key=value with its segment aro
     CHECK(seen == std::vector<std::string>{"lead|1|-1", "k_x_y|v|-1", "novalue||-1", "|empty|-1",
                                            "a|b=c|-1", "u|https://h.org/p|-1", "q|1|5",
                                            "z|+plus sp|-1", "line2|x|-1"});
-    CHECK(doc.location(doc.segment_at(doc.text.find("&q=1") + 1)) == "body:form:u>q");
+    CHECK(doc.location_at(doc.text.find("&q=1") + 1) == "body:form:u>q");
     CHECK(f.problems().empty());
 }
 
@@ -108,8 +107,9 @@ TEST_CASE("flatten: a long field after a nested expansion is decoded whole") {
     flattener f(doc, 3, 1 << 20);
     f.pairs("u=https%3A%2F%2Fh.org%2Fp%3Fq%3D1&long=" + long_value + "&after=1", "&", -1, 0);
     CHECK(doc.text == "&u=https://h.org/p&q=1&long=" + want_value + "&after=1");
-    REQUIRE(doc.segments.size() == 4);
-    const auto& s = doc.segments[2];
+    const auto items = doc.items();
+    REQUIRE(items.size() == 4);
+    const auto& s = items[2];
     CHECK(doc.key_of(s) == "long");
     CHECK(doc.text.substr(s.begin, s.end - s.begin) == want_value);
     CHECK(f.problems().empty());
@@ -129,12 +129,11 @@ TEST_CASE("flatten: a page URL's query is expanded in place, fragments and nesti
         "&", -1, 0);
     CHECK(doc.text == "&dl=https://h.org/a&x=1&r=https://i.org/b&y=2&e=/p&next=ok");
     std::vector<std::string> seen;
-    for (const auto& s : doc.segments)
-        seen.push_back(row_of(doc, s) + (s.path_like ? "|path" : ""));
+    for (const auto& s : doc.items()) seen.push_back(row_of(doc, s) + (s.path_like ? "|path" : ""));
     CHECK(seen == std::vector<std::string>{"dl|https://h.org/a|-1|path", "x|1|0",
                                            "r|https://i.org/b|0|path", "y|2|2", "e|/p|-1|path",
                                            "next|ok|-1"});
-    CHECK(doc.location(doc.segment_at(doc.text.find("y=2") + 2)) == "body:form:dl>r>y");
+    CHECK(doc.location_at(doc.text.find("y=2") + 2) == "body:form:dl>r>y");
     CHECK(f.problems().empty());
 
     // The text limit reached inside an expanded query is reported once, at that query.

@@ -1,0 +1,118 @@
+#include "policy/decode/plain_fields.hpp"
+
+#include <doctest/doctest.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace phiguard::policy::decode;
+
+namespace {
+
+struct result {
+    std::size_t length;
+    bool stopped;
+    std::string out;  // what was written for those fields
+};
+
+result run(const std::string& in, std::string_view seps, simd use) {
+    char out[64];
+    std::memset(out, '#', sizeof out);
+    const auto p = plain_fields(in.data(), in.data() + in.size(), seps, out, use);
+    return {p.length, p.stopped, std::string(out, p.length)};
+}
+
+const simd both[] = {simd::best, simd::sse2};
+
+bool base64_char(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '/';
+}
+
+}  // namespace
+
+TEST_CASE("plain_fields: whole fields that decode to themselves, up to the first that does not") {
+    struct row {
+        std::string in, seps;
+        std::size_t length;
+        bool stopped;
+        std::string out;
+    };
+    const std::string sixteen = "QUJDREVGR0hJSktM";  // 16 base64 characters
+    const std::vector<row> rows = {
+        // The end of a short input ends its last field.
+        {"a=1&b=2&c=3", "&", 11, false, "a=1&b=2&c=3"},
+        {"a=x+y\nb=2", "&\n", 9, false, "a=x y&b=2"},
+        {"=v&b=x=y", "&", 8, false, "=v&b=x=y"},
+        {"epn.engagement_time_msec=1000&a=1", "&", 33, false, "epn.engagement_time_msec=1000&a=1"},
+        {"a=1;b=x&y", ";", 3, true, "a=1"},
+        // The field that is not plain, and everything after it, is left to the decoder.
+        {"a=1&b=%41&c=3", "&", 3, true, "a=1"},
+        {"a=%41&b=2", "&", 0, true, ""},
+        {"a=1&b=x?y", "&", 3, true, "a=1"},
+        {"a=1&b={}", "&", 3, true, "a=1"},
+        {"a=1&b=[1]", "&", 3, true, "a=1"},
+        {"a=1&b=x y", "&", 3, true, "a=1"},
+        {"a=1&&b=2", "&", 3, true, "a=1"},
+        {"a=1&flag&b=2", "&", 3, true, "a=1"},
+        {"a=1&flag", "&", 3, true, "a=1"},
+        {"a=1&b=" + sixteen + "&c=1", "&", 3, true, "a=1"},
+        {"a=1&b=" + sixteen.substr(1) + "&c=1", "&", 25, false,
+         "a=1&b=" + sixteen.substr(1) + "&c=1"},
+        {"a=1&b=" + sixteen.substr(1) + "+" + sixteen.substr(1), "&", 37, false,
+         "a=1&b=" + sixteen.substr(1) + " " + sixteen.substr(1)},
+        // Long input: only fields that end inside the 64-byte window, by bit 61.
+        {std::string(70, 'x'), "&", 0, false, ""},
+        {"a=" + std::string(68, 'x') + "&b=1", "&", 0, false, ""},
+    };
+    for (const auto use : both)
+        for (const auto& r : rows) {
+            CAPTURE(r.in);
+            CAPTURE(static_cast<int>(use));
+            const auto got = run(r.in, r.seps, use);
+            CHECK(got.length == r.length);
+            CHECK(got.stopped == r.stopped);
+            CHECK(got.out == r.out);
+        }
+    std::string many;
+    for (int i = 0; i < 20; ++i) many += "a=1&";
+    for (const auto use : both) {
+        // Separators at 3, 7, ... 59, 63: the last one a key start can follow in the window is 59.
+        const auto got = run(many, "&", use);
+        CHECK(got.length == 59);
+        CHECK_FALSE(got.stopped);
+        CHECK(got.out == many.substr(0, 59));
+    }
+}
+
+TEST_CASE("plain_fields: every byte value is classed the same at every place, AVX2 and SSE2") {
+    // Inside a value, only '%', '?', '{', '[', a space and '&' (when not a separator) stop a
+    // field from being plain; of the rest, 16 base64 characters in a row do. Each byte is
+    // tried at every place of the window a field's value can hold it (the AVX2 look-up is
+    // done per 16-byte lane).
+    for (int b = 0; b < 256; ++b) {
+        const auto c = static_cast<char>(b);
+        if (c == '&' || c == '=') continue;
+        CAPTURE(b);
+        const bool stops = c == '%' || c == '?' || c == '{' || c == '[' || c == ' ';
+        const bool b64 = base64_char(static_cast<unsigned char>(c));
+        const char decoded = c == '+' ? ' ' : c;
+        for (const auto use : both)
+            for (std::size_t pad = 0; pad < 55; ++pad) {  // inputs under 62 bytes: all fields whole
+                CAPTURE(pad);
+                const std::string dots(pad, '.');
+                const std::string in = "k=" + dots + c + "&z=1";
+                const auto one = run(in, "&", use);
+                CHECK(one.length == (stops ? 0 : in.size()));
+                if (!stops) CHECK(one.out == "k=" + dots + decoded + "&z=1");
+                if (pad > 39) continue;
+                const std::string a15(15, 'a');
+                for (const std::string& r :
+                     {"k=" + dots + a15 + c + "&z=1", "k=" + dots + c + a15 + "&z=1"})
+                    CHECK(run(r, "&", use).length == (stops || b64 ? 0 : r.size()));
+            }
+        const auto semi = run(std::string("k=x") + c + "y;z=1", ";", simd::best);
+        CHECK(semi.length == (c == ';' ? 3 : stops ? 0 : 9));
+    }
+}
