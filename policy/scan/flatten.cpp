@@ -160,14 +160,16 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
         // field of the stretch begins within the text limit, so that the limit cuts the text
         // where it cut it field by field.
         if (!next_not_plain && !seps.empty() && used + 65 <= max_bytes_) {
-            make_room(1 + 64 + 16);
+            if (doc_.text.size() - used < 1 + 64 + 16) make_room(1 + 64 + 16);
             const decode::plain_stretch p =
                 decode::plain_fields(at, raw_end, seps, doc_.text.data() + used + 1);
             if (p.length > 0) {
                 doc_.text[used] = '&';
                 add_run(used, used + 1 + p.length, parent);
                 used += 1 + p.length;
+                // Past the separator that ended them, or at the end.
                 at += p.length;
+                if (at < raw_end) ++at;
                 next_not_plain = p.stopped;
                 continue;
             }
