@@ -181,10 +181,25 @@ plain_stretch plain_fields(const char* s, const char* e, std::string_view seps, 
     return {length, true};
 }
 
+bool escape_first(const char* s, const char* e, std::string_view seps) noexcept {
+    if (e - s < 16 || seps.empty()) return false;
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+    const auto percent = static_cast<unsigned>(_mm_movemask_epi8(eq(v, '%')));
+    if (!percent) return false;
+    __m128i is_sep = _mm_setzero_si128();
+    for (char c : seps) is_sep = _mm_or_si128(is_sep, eq(v, c));
+    const auto sep = static_cast<unsigned>(_mm_movemask_epi8(is_sep));
+    return !sep || __builtin_ctz(percent) < __builtin_ctz(sep);
+}
+
 #else
 
 plain_stretch plain_fields(const char*, const char*, std::string_view, char*, simd) noexcept {
     return {0, false};  // every field takes decode_form_field's way
+}
+
+bool escape_first(const char*, const char*, std::string_view) noexcept {
+    return false;
 }
 
 #endif

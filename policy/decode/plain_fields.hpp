@@ -26,4 +26,8 @@ enum class simd { best, sse2 };
 plain_stretch plain_fields(const char* s, const char* e, std::string_view seps, char* out,
                            simd use = simd::best) noexcept;
 
+/// True if the field at s has a '%' in its first 16 bytes, before any separator: a field
+/// plain_fields would stop at. Sixteen bytes are read; false if e is nearer than that.
+bool escape_first(const char* s, const char* e, std::string_view seps) noexcept;
+
 }  // namespace phiguard::policy::decode

@@ -148,6 +148,10 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
     // Set when plain_fields stopped before a field it found not plain: that field goes the
     // decoder's way without asking again.
     bool next_not_plain = false;
+    // Set after a field went the decoder's way: escaped fields come in groups (a GA4 event's
+    // dl= and dt=), and a look at the next field's first bytes costs less than a window that
+    // stops at once.
+    bool after_decoded = false;
     while (at < raw_end) {
         if (used > max_bytes_) break;
         // Spaces before a field ("a=1; b=2") and empty fields ("a=1&&b=2") are passed over.
@@ -159,7 +163,8 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
         // copied at once and recorded as a plain run, not as a segment each. Only where every
         // field of the stretch begins within the text limit, so that the limit cuts the text
         // where it cut it field by field.
-        if (!next_not_plain && !seps.empty() && used + 65 <= max_bytes_) {
+        if (!next_not_plain && !seps.empty() && used + 65 <= max_bytes_ &&
+            !(after_decoded && decode::escape_first(at, raw_end, seps))) {
             if (doc_.text.size() - used < 1 + 64 + 16) make_room(1 + 64 + 16);
             const decode::plain_stretch p =
                 decode::plain_fields(at, raw_end, seps, doc_.text.data() + used + 1);
@@ -171,10 +176,12 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
                 at += p.length;
                 if (at < raw_end) ++at;
                 next_not_plain = p.stopped;
+                after_decoded = false;
                 continue;
             }
         }
         next_not_plain = false;
+        after_decoded = true;
         // The decoder reads as far as the window it is given and writes at most that much
         // plus "&=" and 16 bytes of vector store. The window is the room already made, at
         // least 512 bytes: after a nested expansion the text is cut to size, and making room

@@ -116,3 +116,21 @@ TEST_CASE("plain_fields: every byte value is classed the same at every place, AV
         CHECK(semi.length == (c == ';' ? 3 : stops ? 0 : 9));
     }
 }
+
+TEST_CASE("escape_first: a '%' in a field's first 16 bytes, before its separator") {
+    const std::string tail(16, 'x');  // sixteen bytes are read
+    const auto ask = [&](const std::string& field, std::string_view seps) {
+        const std::string in = field + tail;
+        return escape_first(in.data(), in.data() + in.size(), seps);
+    };
+    CHECK(ask("dt=Example%20Health", "&"));
+    CHECK(ask("%41=1", "&"));
+    CHECK_FALSE(ask("ep.section=services&dt=%20", "&"));  // the '%' is in the next field
+    CHECK_FALSE(ask("a=1\nb=%20", "&\n"));
+    CHECK(ask("a=1;b=%20", "&"));  // ';' is no separator here
+    CHECK_FALSE(ask("a=1;b=%20", ";"));
+    CHECK_FALSE(ask("epn.engagement_time_msec=1%", "&"));  // past the first 16 bytes
+    CHECK_FALSE(ask("en=page_view", "&"));
+    const std::string short_one = "a=%41";
+    CHECK_FALSE(escape_first(short_one.data(), short_one.data() + short_one.size(), "&"));
+}
