@@ -1,8 +1,6 @@
 #include "policy/scan/document.hpp"
 
-#include <string.h>  // memrchr (glibc)
 #include <algorithm>
-#include <cstring>
 
 namespace phiguard::policy::scan {
 namespace {
@@ -10,18 +8,22 @@ namespace {
 // The item of a plain run that covers offset: its '&' is the last one at or before offset
 // (the run starts with one), its key ends at the first '=' after that, and its value at the
 // next '&' or the run's end. Plain fields hold no '&' and always a '=', so the text says all.
+// (Byte loops, not memrchr and memchr: fields are short, and the three library calls cost
+// more than the walk; a request's URL asks this for every candidate.)
 segment plain_item(const std::string& text, const plain_run& run, std::size_t offset) {
     const char* const t = text.data();
-    const std::size_t last = std::min<std::size_t>(offset, run.end - 1);
-    const void* amp = ::memrchr(t + run.begin, '&', last + 1 - run.begin);
-    const auto key = static_cast<std::uint32_t>(static_cast<const char*>(amp) - t + 1);
-    const void* eq = std::memchr(t + key, '=', run.end - key);
+    std::size_t key = std::min<std::size_t>(offset, run.end - 1);
+    while (key > run.begin && t[key] != '&') --key;
+    ++key;
+    std::size_t eq = key;
+    while (eq < run.end && t[eq] != '=') ++eq;
+    std::size_t end = eq < run.end ? eq + 1 : run.end;
+    while (end < run.end && t[end] != '&') ++end;
     segment s;
-    s.key_begin = key;
-    s.begin = eq ? static_cast<std::uint32_t>(static_cast<const char*>(eq) - t + 1) : run.end;
-    s.key_len = eq ? s.begin - 1 - key : run.end - key;
-    const void* next = std::memchr(t + s.begin, '&', run.end - s.begin);
-    s.end = next ? static_cast<std::uint32_t>(static_cast<const char*>(next) - t) : run.end;
+    s.key_begin = static_cast<std::uint32_t>(key);
+    s.key_len = static_cast<std::uint32_t>(eq - key);
+    s.begin = static_cast<std::uint32_t>(eq < run.end ? eq + 1 : run.end);
+    s.end = static_cast<std::uint32_t>(end);
     s.parent = run.parent;
     return s;
 }
