@@ -141,7 +141,8 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
     // (Nested queries call this again: the string's capacity grows geometrically, as
     // std::string grows it, so the text is not copied each time; its size, which costs a
     // memset, grows only by what the next fields need.)
-    auto make_room = [&](std::size_t n) {
+    // (Inlined: the plain-stretch path asks before every 64-byte window.)
+    auto make_room = [&](std::size_t n) __attribute__((always_inline)) {
         if (doc_.text.size() - used < n) doc_.text.resize(used + n + 256);
     };
     make_room(raw.size() + raw.size() / 8 + 64);
@@ -165,7 +166,7 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
         // where it cut it field by field.
         if (!next_not_plain && !seps.empty() && used + 65 <= max_bytes_ &&
             !(after_decoded && decode::escape_first(at, raw_end, seps))) {
-            if (doc_.text.size() - used < 1 + 64 + 16) make_room(1 + 64 + 16);
+            make_room(1 + 64 + 16);
             const decode::plain_stretch p =
                 decode::plain_fields(at, raw_end, seps, doc_.text.data() + used + 1);
             if (p.length > 0) {
