@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +29,9 @@ struct undecodable {
 /// each a layer deeper, up to max_layers encoding layers and max_bytes of text.
 class flattener {
 public:
+    /// How deep values may nest (a URL in a query in a JSON value ...).
+    static constexpr int max_nesting = 8;
+
     flattener(document& doc, int max_layers, std::size_t max_bytes)
         : doc_(doc), max_layers_(max_layers), max_bytes_(max_bytes) {}
 
@@ -58,6 +62,8 @@ private:
     std::size_t max_bytes_;
     std::vector<undecodable> problems_;
     bool truncated_ = false;
+    // query_url_in_place's copies of the query it follows, one per nesting depth.
+    std::array<std::string, max_nesting> query_copies_;
 };
 
 }  // namespace phiguard::policy::scan
