@@ -47,6 +47,64 @@ std::size_t take_percent(const char* s, const char* e, char*& d, unsigned char& 
     return 1;
 }
 
+#ifdef __SSE2__
+// 16 lanes of 0xFF then 16 of 0: loaded from 16 - k, the first k lanes are set.
+alignas(16) constexpr unsigned char first_set[32] = {
+    0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+__m128i first_lanes(int k) noexcept {
+    return _mm_loadu_si128(reinterpret_cast<const __m128i*>(first_set + 16 - k));
+}
+
+// The lanes of raw where a well-formed %XX escape starts (the last two never: their digits
+// are past the vector). is_percent: raw == '%' in each lane.
+__m128i escape_lanes(__m128i raw, __m128i is_percent) noexcept {
+    // Signed compares: bytes from 0x80 up are negative and fail the first of each pair.
+    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(raw, _mm_set1_epi8('0' - 1)),
+                                        _mm_cmplt_epi8(raw, _mm_set1_epi8('9' + 1)));
+    const __m128i lower = _mm_or_si128(raw, _mm_set1_epi8(0x20));
+    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                         _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
+    const __m128i hex = _mm_or_si128(digit, letter);
+    return _mm_and_si128(is_percent, _mm_and_si128(_mm_srli_si128(hex, 1), _mm_srli_si128(hex, 2)));
+}
+
+// v with the byte of each escape written at its '%' lane (at: escape_lanes); its digits stay.
+__m128i decode_escapes(__m128i raw, __m128i v, __m128i at) noexcept {
+    // A hex digit's value: its low nibble, plus 9 for a letter.
+    const __m128i nibble =
+        _mm_add_epi8(_mm_and_si128(raw, _mm_set1_epi8(0x0F)),
+                     _mm_and_si128(_mm_cmpgt_epi8(raw, _mm_set1_epi8('@')), _mm_set1_epi8(9)));
+    const __m128i byte = _mm_or_si128(
+        _mm_and_si128(_mm_slli_epi16(_mm_srli_si128(nibble, 1), 4), _mm_set1_epi8(-16)),
+        _mm_srli_si128(nibble, 2));
+    return _mm_or_si128(_mm_andnot_si128(at, v), _mm_and_si128(at, byte));
+}
+
+// v with the two digits after each escape's byte taken out, the lanes after them moved down.
+__m128i drop_escape_tails(__m128i v, unsigned escapes) noexcept {
+    // From the last escape down, so the lanes of the ones below have not moved yet.
+    for (unsigned left = escapes; left;) {
+        const int i = 31 - __builtin_clz(left);
+        left &= ~(1u << i);
+        const __m128i keep = first_lanes(i + 1);
+        v = _mm_or_si128(_mm_and_si128(keep, v), _mm_andnot_si128(keep, _mm_srli_si128(v, 2)));
+    }
+    return v;
+}
+
+char lane(__m128i v, int i) noexcept {
+    alignas(16) char lanes[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), v);
+    return lanes[i];
+}
+
+int count_bits(unsigned x) noexcept {
+    int n = 0;
+    for (; x; x &= x - 1) ++n;
+    return n;
+}
+#endif
+
 }  // namespace
 
 bool has_percent_escape(std::string_view text) noexcept {
@@ -82,12 +140,13 @@ form_field decode(const char* s, const char* const e, std::string_view seps, boo
         seen = &value_traits;
     };
 #ifdef __SSE2__
-    // Sixteen bytes at a time: '+' becomes ' ' with a blend, and only a '%', a separator or the
-    // key's '=' leave the vector path. Form fields are words joined by '+', so a loop that
-    // stopped at every '+' ran at a byte per cycle, and finding the separator, the '=' and
-    // then decoding key and value took four passes where this takes one. The 16-byte store may
-    // write past the decoded bytes, never past the caller's room of (e - s) + 16: decoding
-    // never grows, so d - out <= s - start.
+    // Sixteen bytes at a time: '+' becomes ' ' with a blend, escapes are decoded in the
+    // vector, and only a separator, the key's '=' or an escape cut by the vector's end leave
+    // the vector path. Form fields are words joined by '+', so a loop that stopped at
+    // every '+' ran at a byte per cycle, and finding the separator, the '=' and then decoding
+    // key and value took four passes where this takes one. The 16-byte store may write past
+    // the decoded bytes, never past the caller's room of (e - s) + 16: decoding never grows,
+    // so d - out <= s - start.
     const __m128i plus = _mm_set1_epi8('+');
     const __m128i plus_on = plus_as_space ? _mm_set1_epi8(-1) : _mm_setzero_si128();
     const __m128i space = _mm_set1_epi8(' ');
@@ -96,34 +155,48 @@ form_field decode(const char* s, const char* const e, std::string_view seps, boo
     const __m128i sep0 = _mm_set1_epi8(sep[0]), sep1 = _mm_set1_epi8(sep[1]),
                   sep2 = _mm_set1_epi8(sep[2]);
     while (e - s >= 16) {
-        __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
-        const __m128i is_plus = _mm_and_si128(_mm_cmpeq_epi8(v, plus), plus_on);
-        v = _mm_or_si128(_mm_andnot_si128(is_plus, v), _mm_and_si128(is_plus, space));
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
-        unsigned events = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, percent)));
+        const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
+        const __m128i is_plus = _mm_and_si128(_mm_cmpeq_epi8(raw, plus), plus_on);
+        __m128i v = _mm_or_si128(_mm_andnot_si128(is_plus, raw), _mm_and_si128(is_plus, space));
+        const __m128i is_percent = _mm_cmpeq_epi8(raw, percent);
+        const auto percents = static_cast<unsigned>(_mm_movemask_epi8(is_percent));
+        unsigned stops = 0;
         if constexpr (Fields) {
-            events |= static_cast<unsigned>(_mm_movemask_epi8(
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sep0), _mm_cmpeq_epi8(v, sep1)),
-                             _mm_cmpeq_epi8(v, sep2))));
+            stops = static_cast<unsigned>(_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(raw, sep0), _mm_cmpeq_epi8(raw, sep1)),
+                             _mm_cmpeq_epi8(raw, sep2))));
             if (in_key)
-                events |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, equals)));
+                stops |= static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(raw, equals)));
         }
-        // Lanes before the first event are done; the event itself is handled below.
-        const int n = events ? __builtin_ctz(events) : 16;
-        const unsigned done = (1u << n) - 1;
-        // '?', '=' and '&' are rare in values: their lanes are looked at one by one.
-        unsigned marks =
+        // The block is the bytes before the first stop, and before a '%' in the last two lanes,
+        // whose escape would reach past the vector: that one is decoded byte by byte below.
+        const int n = __builtin_ctz(stops | (percents & 0xC000u) | 0x10000u);
+        const unsigned block = (1u << n) - 1;
+        // Escapes in the block are decoded together: a URL escapes every third or fourth byte
+        // ("https%3A%2F%2F"), and leaving the vector path at each cost more than the rest of
+        // the field.
+        unsigned escapes = 0;
+        if (percents & block) {
+            const __m128i at = _mm_and_si128(escape_lanes(raw, is_percent), first_lanes(n));
+            escapes = static_cast<unsigned>(_mm_movemask_epi8(at));
+            if (escapes) v = decode_escapes(raw, v, at);
+        }
+        // '?', '=', '&' and '%' are rare in values: one test for all four, then each. (Over
+        // the whole block: the digits of an escape, still in v, are none of these.)
+        const unsigned marks =
             static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(
                 _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('?')), _mm_cmpeq_epi8(v, equals)),
-                _mm_cmpeq_epi8(v, _mm_set1_epi8('&'))))) &
-            done;
-        for (; marks; marks &= marks - 1)
-            *seen |= traits_of[static_cast<unsigned char>(d[__builtin_ctz(marks)])];
-        if (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) & done)
+                _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')), _mm_cmpeq_epi8(v, percent))))) &
+            block;
+        for (unsigned m = marks; m; m &= m - 1)
+            *seen |= traits_of[static_cast<unsigned char>(lane(v, __builtin_ctz(m)))];
+        if (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) & block)
             *seen |= holds_space;
+        if (escapes) v = drop_escape_tails(v, escapes);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
         s += n;
-        d += n;
-        if (!events) continue;
+        d += n - 2 * count_bits(escapes);
+        if (n == 16) continue;
         if (*s == '%') {
             s += take_percent(s, e, d, *seen);
         } else if (Fields && in_key && *s == '=') {
