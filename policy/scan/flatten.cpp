@@ -223,16 +223,19 @@ std::size_t flattener::pairs_at(std::string_view raw, std::string_view seps, int
         s.end = static_cast<std::uint32_t>(f.end - base);
         const unsigned char seen = f.value_traits;
         const std::string_view v(base + s.begin, s.end - s.begin);
+        // A URL with a query first: needs_expansion would ask url_with_query, and then
+        // query_url_in_place again.
+        if (std::size_t end = 0; (seen & decode::holds_question) &&
+                                 query_url_in_place(used, s.key_len, v, parent, layers, end)) {
+            used = end;
+            continue;
+        }
         if (!needs_expansion(v, seen)) {
             // Built in the call rather than copied from s, whose 4-byte fields were just
             // written one by one: the copy measured 4 % slower over a GA4 body, 7 % over
             // plain fields.
             doc_.segments.push_back({s.key_begin, s.key_len, s.begin, s.end, parent, false});
             used = s.end;
-            continue;
-        }
-        if (std::size_t end = 0; query_url_in_place(used, s.key_len, v, parent, layers, end)) {
-            used = end;
             continue;
         }
         // Other values that need more work (JSON, another layer) go the general way.
