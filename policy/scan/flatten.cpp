@@ -19,11 +19,19 @@ bool starts_with(std::string_view s, std::string_view p) {
     return s.substr(0, p.size()) == p;
 }
 
+// Where the query of a URL starts ('?'), or npos if v is no URL with a query.
+std::size_t url_query_at(std::string_view v) {
+    const auto q = v.find('?');
+    if (q == std::string_view::npos) return q;
+    const bool url = starts_with(v, "http://") || starts_with(v, "https://") ||
+                     starts_with(v, "//") ||
+                     (starts_with(v, "/") && v.find(' ') == std::string_view::npos) ||
+                     starts_with(v, "android-app://");
+    return url ? q : std::string_view::npos;
+}
+
 bool url_with_query(std::string_view v) {
-    if (v.find('?') == std::string_view::npos) return false;
-    return starts_with(v, "http://") || starts_with(v, "https://") || starts_with(v, "//") ||
-           (starts_with(v, "/") && v.find(' ') == std::string_view::npos) ||
-           starts_with(v, "android-app://");
+    return url_query_at(v) != std::string_view::npos;
 }
 
 // The query of a URL whose '?' is at q, without its fragment.
@@ -99,10 +107,10 @@ void flattener::pairs(std::string_view raw, std::string_view seps, int parent, i
 // GA4 event. Returns false, touching nothing, where that way would not follow the URL.
 bool flattener::query_url_in_place(std::size_t used, std::uint32_t key_len, std::string_view v,
                                    int parent, int layers, std::size_t& end) {
-    if (!url_with_query(v)) return false;
+    const auto q = url_query_at(v);
+    if (q == std::string_view::npos) return false;
     const int depth = nesting(doc_, parent);
     if (depth >= max_nesting) return false;
-    const auto q = v.find('?');
     // The query is read from a copy: the nested fields are written over it. One buffer per
     // depth, kept across URLs: a string per URL cost a malloc and a free for each GA4 event's
     // dl=. (A query inside this one is a level deeper, so it never writes this buffer.)
@@ -261,8 +269,7 @@ void flattener::add_run(std::size_t begin, std::size_t end, int parent) {
 
 bool flattener::structured(std::string_view key, std::string_view v, int parent, int layers) {
     if (nesting(doc_, parent) >= max_nesting) return false;
-    if (url_with_query(v)) {
-        const auto q = v.find('?');
+    if (const auto q = url_query_at(v); q != std::string_view::npos) {
         const int seg = open(key, parent, true);
         doc_.text.append(v.substr(0, q));
         doc_.segments[static_cast<std::size_t>(seg)].end =
