@@ -152,10 +152,6 @@ private:
     // events carry several (message, anonymous and session ids), each five digit-bearing
     // words to the scanner, and no shape fits inside one: the groups are hex of fixed length.
     std::size_t uuid_end(std::size_t i) const noexcept {
-        // The first group's dash is one of the 8 bytes after i. Most digits have none there,
-        // and the walk back over hex letters that settles where the group starts cost 13 % of
-        // the GA4 body's shape pass, mispredicted at every digit.
-        if (!dash_within_8(i + 1)) return 0;
         std::size_t b = i;
         while (b > 0 && i - b < 8 && is_hex(t_[b - 1])) --b;
         if (b + 36 > t_.size() || t_[b + 8] != '-' || (b > 0 && is_alnum(t_[b - 1]))) return 0;
@@ -163,23 +159,8 @@ private:
         return right_boundary(b + 36) ? b + 36 : 0;
     }
 
-    bool dash_within_8(std::size_t from) const noexcept {
-#ifdef __SSE2__
-        if (from + 16 <= t_.size())
-            return (_mm_movemask_epi8(_mm_cmpeq_epi8(
-                        _mm_loadu_si128(reinterpret_cast<const __m128i*>(t_.data() + from)),
-                        _mm_set1_epi8('-'))) &
-                    0xFF) != 0;
-#endif
-        return t_.substr(std::min(from, t_.size()), 8).find('-') != std::string_view::npos;
-    }
-
-    char at(std::size_t i) const noexcept {
-        return i < t_.size() ? t_[i] : '\0';
-    }
-    bool right_boundary(std::size_t e) const noexcept {
-        return e >= t_.size() || !is_alnum(t_[e]);
-    }
+    char at(std::size_t i) const noexcept { return i < t_.size() ? t_[i] : '\0'; }
+    bool right_boundary(std::size_t e) const noexcept { return e >= t_.size() || !is_alnum(t_[e]); }
     std::size_t digits(std::size_t i) const noexcept {
         std::size_t n = 0;
         while (i + n < t_.size() && is_digit(t_[i + n])) ++n;
