@@ -136,6 +136,18 @@ TEST_CASE("flatten: a page URL's query is expanded in place, fragments and nesti
     CHECK(doc.location_at(doc.text.find("y=2") + 2) == "body:form:dl>r>y");
     CHECK(f.problems().empty());
 
+    // A field of the outer query after a URL with its own (long) query is still read, and
+    // lands under the outer URL: the inner query is followed from a copy of its own.
+    document two;
+    two.root = "body:form";
+    flattener t(two, 3, 1 << 20);
+    const std::string inner(80, '7');
+    t.pairs("dl=https%3A%2F%2Fh.org%2Fa%3Fr%3Dhttps%253A%252F%252Fi.org%252Fb%253Fy%253D" + inner +
+                "%26z%3D3&next=ok",
+            "&", -1, 0);
+    CHECK(two.text == "&dl=https://h.org/a&r=https://i.org/b&y=" + inner + "&z=3&next=ok");
+    CHECK(two.location_at(two.text.find("z=3") + 2) == "body:form:dl>z");
+
     // The text limit reached inside an expanded query is reported once, at that query.
     document small;
     flattener g(small, 3, 40);
