@@ -8,6 +8,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "policy/hex_lanes.hpp"
+
 namespace phiguard::policy::decode {
 namespace {
 
@@ -58,13 +60,7 @@ __m128i first_lanes(int k) noexcept {
 // The lanes of raw where a well-formed %XX escape starts (the last two never: their digits
 // are past the vector). is_percent: raw == '%' in each lane.
 __m128i escape_lanes(__m128i raw, __m128i is_percent) noexcept {
-    // Signed compares: bytes from 0x80 up are negative and fail the first of each pair.
-    const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(raw, _mm_set1_epi8('0' - 1)),
-                                        _mm_cmplt_epi8(raw, _mm_set1_epi8('9' + 1)));
-    const __m128i lower = _mm_or_si128(raw, _mm_set1_epi8(0x20));
-    const __m128i letter = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
-                                         _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
-    const __m128i hex = _mm_or_si128(digit, letter);
+    const __m128i hex = hex_lanes(raw);
     return _mm_and_si128(is_percent, _mm_and_si128(_mm_srli_si128(hex, 1), _mm_srli_si128(hex, 2)));
 }
 
@@ -80,14 +76,16 @@ __m128i decode_escapes(__m128i raw, __m128i v, __m128i at) noexcept {
     return _mm_or_si128(_mm_andnot_si128(at, v), _mm_and_si128(at, byte));
 }
 
-// v with the two digits after each escape's byte taken out, the lanes after them moved down.
-__m128i drop_escape_tails(__m128i v, unsigned escapes) noexcept {
+// v with the two digits after each escape's byte taken out, the lanes after them moved down;
+// dropped: how many lanes that took out.
+__m128i drop_escape_tails(__m128i v, unsigned escapes, int& dropped) noexcept {
     // From the last escape down, so the lanes of the ones below have not moved yet.
     for (unsigned left = escapes; left;) {
         const int i = 31 - __builtin_clz(left);
         left &= ~(1u << i);
         const __m128i keep = first_lanes(i + 1);
         v = _mm_or_si128(_mm_and_si128(keep, v), _mm_andnot_si128(keep, _mm_srli_si128(v, 2)));
+        dropped += 2;
     }
     return v;
 }
@@ -96,12 +94,6 @@ char lane(__m128i v, int i) noexcept {
     alignas(16) char lanes[16];
     _mm_store_si128(reinterpret_cast<__m128i*>(lanes), v);
     return lanes[i];
-}
-
-int count_bits(unsigned x) noexcept {
-    int n = 0;
-    for (; x; x &= x - 1) ++n;
-    return n;
 }
 #endif
 
@@ -198,10 +190,11 @@ form_field decode(const char* s, const char* const e, std::string_view seps, boo
             *seen |= traits_of[static_cast<unsigned char>(lane(v, __builtin_ctz(m)))];
         if (static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) & block)
             *seen |= holds_space;
-        if (escapes) v = drop_escape_tails(v, escapes);
+        int dropped = 0;
+        if (escapes) v = drop_escape_tails(v, escapes, dropped);
         _mm_storeu_si128(reinterpret_cast<__m128i*>(d), v);
         s += n;
-        d += n - 2 * count_bits(escapes);
+        d += n - dropped;
         if (n == 16) continue;
         if (*s == '%') {
             s += take_percent(s, e, d, *seen);

@@ -14,6 +14,7 @@
 #include "policy/detect/checks.hpp"
 #include "policy/detect/context.hpp"
 #include "policy/detect/hint.hpp"
+#include "policy/hex_lanes.hpp"
 
 namespace phiguard::policy::detect {
 namespace {
@@ -97,13 +98,7 @@ bool uuid_at(const char* p) noexcept {
     std::uint64_t hex = 0, dash = 0;
     for (int k = 0; k < 3; ++k) {
         const __m128i x = _mm_load_si128(reinterpret_cast<const __m128i*>(buf.data() + 16 * k));
-        const __m128i digit = _mm_sub_epi8(x, _mm_set1_epi8('0'));
-        const __m128i letter =
-            _mm_sub_epi8(_mm_or_si128(x, _mm_set1_epi8(0x20)), _mm_set1_epi8('a'));
-        const __m128i is_hex =
-            _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(digit, _mm_set1_epi8(9)), digit),
-                         _mm_cmpeq_epi8(_mm_min_epu8(letter, _mm_set1_epi8(5)), letter));
-        hex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(is_hex)))
+        hex |= static_cast<std::uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(hex_lanes(x))))
                << (16 * k);
         dash |= static_cast<std::uint64_t>(
                     static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, _mm_set1_epi8('-')))))
