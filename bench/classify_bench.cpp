@@ -26,10 +26,12 @@
 #include <unordered_set>
 #include <vector>
 
+#include "bench/percentile.hpp"
 #include "policy/destinations/adblock_import.hpp"
 #include "policy/destinations/destination_catalog.hpp"
 
 namespace fs = std::filesystem;
+using phiguard::bench::percentile;
 using namespace phiguard::policy;
 using clock_type = std::chrono::steady_clock;
 
@@ -199,11 +201,6 @@ split_url split(std::string_view url) {
     const auto host_start = scheme == std::string_view::npos ? 0 : scheme + 3;
     const auto path_start = std::min(url.find_first_of("/?", host_start), url.size());
     return {url.substr(host_start, path_start - host_start), url.substr(path_start)};
-}
-
-double percentile(std::vector<double> v, double q) {
-    std::sort(v.begin(), v.end());
-    return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
 }
 
 std::map<std::string, std::string> run_node(const fs::path& script, const fs::path& list,

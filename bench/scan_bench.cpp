@@ -22,6 +22,7 @@
 
 #include <hs.h>
 
+#include "bench/percentile.hpp"
 #include "policy/database_cache.hpp"
 #include "policy/detect/shapes.hpp"
 #include "policy/scan/flatten.hpp"
@@ -111,6 +112,10 @@ double cpu_seconds() {
     return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
 }
 
+double gbps(std::size_t bytes, double us) {
+    return static_cast<double>(bytes) / us / 1e3;
+}
+
 // Times of many short batches, each the CPU time of one batch divided by its size. Figures
 // are their median: the machines here are shared, and for seconds at a time run the same code
 // 1.5-1.8x slower (p75 of a 3 s run of 4-scan batches was 1.4x its median on 2026-11-26). A
@@ -122,16 +127,15 @@ class samples {
 public:
     void add(double us) { us_.push_back(us); }
     std::size_t size() const noexcept { return us_.size(); }
-    double at(double q) const {
-        if (us_.empty()) return 0;
-        std::vector<double> v = us_;
-        const auto k =
-            std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())));
-        std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
-        return v[k];
-    }
+    double at(double q) const { return phiguard::bench::percentile(us_, q); }
     double median() const { return at(0.5); }
     double best() const { return at(0); }
+    /// "R GB/s per core (... best B, 90% of batches above S)" for a body of `bytes`, with
+    /// `what` inside the brackets before the best batch.
+    void print_rate(std::size_t bytes, const std::string& what) const {
+        std::printf("%6.2f GB/s per core (%s; best %.2f, 90%% of batches above %.2f)",
+                    gbps(bytes, median()), what.c_str(), gbps(bytes, best()), gbps(bytes, at(0.9)));
+    }
 
 private:
     std::vector<double> us_;
@@ -143,10 +147,6 @@ double per_call_us(int n, F&& f) {
     const double t0 = cpu_seconds();
     for (int k = 0; k < n; ++k) f();
     return (cpu_seconds() - t0) * 1e6 / n;
-}
-
-double gbps(std::size_t bytes, double us) {
-    return static_cast<double>(bytes) / us / 1e3;
 }
 
 // One body through request_scan, in reads of 4 KiB as a socket would deliver them, with its
@@ -367,13 +367,10 @@ int main(int argc, char** argv) {
         // the profile beside the scan.
         scan_rates(detector_set::build({}, phiguard::policy::default_database_cache_dir()), one,
                    nullptr, std::atof(argv[2]));
-        std::printf(
-            "scan %s: %.2f GB/s per core (median of %zu batches; best %.2f, 90%% of "
-            "batches above %.2f), "
-            "%zu findings\n",
-            which.c_str(), gbps(body.size(), one[0].us.median()), one[0].us.size(),
-            gbps(body.size(), one[0].us.best()), gbps(body.size(), one[0].us.at(0.9)),
-            one[0].findings);
+        std::printf("scan %s: ", which.c_str());
+        one[0].us.print_rate(body.size(),
+                             "median of " + std::to_string(one[0].us.size()) + " batches");
+        std::printf(", %zu findings\n", one[0].findings);
         return 0;
     }
     // Cold compile into a fresh cache directory, then the load a restart or reload does.
@@ -407,12 +404,12 @@ int main(int argc, char** argv) {
         "memcpy 64 KiB:             %6.2f GB/s per core (median of %zu batches, CPU time)\n", mem,
         copy.size());
     for (const auto& b : bodies) {
-        const double median = gbps(b.body->size(), b.us.median());
-        std::printf(
-            "scan %-6s body %5zu bytes: %6.2f GB/s per core (%.3f of memcpy; best %.2f, "
-            "90%% of batches above %.2f), %zu findings\n",
-            b.name, b.body->size(), median, median / mem, gbps(b.body->size(), b.us.best()),
-            gbps(b.body->size(), b.us.at(0.9)), b.findings);
+        char memcpy_share[32];
+        std::snprintf(memcpy_share, sizeof memcpy_share, "%.3f of memcpy",
+                      gbps(b.body->size(), b.us.median()) / mem);
+        std::printf("scan %-6s body %5zu bytes: ", b.name, b.body->size());
+        b.us.print_rate(b.body->size(), memcpy_share);
+        std::printf(", %zu findings\n", b.findings);
     }
 
     print_stages(set, "JSON", json, "application/json", false, 1.5);
