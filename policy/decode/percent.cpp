@@ -8,6 +8,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "policy/decode/percent_wide.hpp"
 #include "policy/hex_lanes.hpp"
 
 namespace phiguard::policy::decode {
@@ -116,7 +117,7 @@ namespace {
 // value's traits.
 template <bool Fields>
 form_field decode(const char* s, const char* const e, std::string_view seps, bool plus_as_space,
-                  char* d) {
+                  char* d, simd use) {
     form_field f;
     unsigned char key_traits = 0, value_traits = 0;
     unsigned char* seen = Fields ? &key_traits : &value_traits;
@@ -131,6 +132,23 @@ form_field decode(const char* s, const char* const e, std::string_view seps, boo
         in_key = false;
         seen = &value_traits;
     };
+    // 64 bytes at a time first, where the CPU can: the loops below finish the last bytes.
+    if (use == simd::best && wide::available()) {
+        wide::cursor c{s, d, in_key};
+        c.key_traits = key_traits;
+        c.value_traits = value_traits;
+        wide::decode(c, e, sep, Fields, plus_as_space);
+        s = c.s;
+        d = c.d;
+        key_traits = c.key_traits;
+        value_traits = c.value_traits;
+        f.raw_end = c.raw_end;
+        if (in_key && !c.in_key) {
+            f.key_end = c.key_end;
+            in_key = false;
+            seen = &value_traits;
+        }
+    }
 #ifdef __SSE2__
     // Sixteen bytes at a time: '+' becomes ' ' with a blend, escapes are decoded in the
     // vector, and only a separator, the key's '=' or an escape cut by the vector's end leave
@@ -146,7 +164,7 @@ form_field decode(const char* s, const char* const e, std::string_view seps, boo
     const __m128i equals = _mm_set1_epi8('=');
     const __m128i sep0 = _mm_set1_epi8(sep[0]), sep1 = _mm_set1_epi8(sep[1]),
                   sep2 = _mm_set1_epi8(sep[2]);
-    while (e - s >= 16) {
+    while (!f.raw_end && e - s >= 16) {
         const __m128i raw = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s));
         const __m128i is_plus = _mm_and_si128(_mm_cmpeq_epi8(raw, plus), plus_on);
         __m128i v = _mm_or_si128(_mm_andnot_si128(is_plus, raw), _mm_and_si128(is_plus, space));
@@ -246,23 +264,25 @@ form_field decode(const char* s, const char* const e, std::string_view seps, boo
 }  // namespace
 
 char* percent_decode_into(std::string_view text, bool plus_as_space, char* out,
-                          unsigned char& traits) {
+                          unsigned char& traits, simd use) {
     const form_field f =
-        decode<false>(text.data(), text.data() + text.size(), {}, plus_as_space, out);
+        decode<false>(text.data(), text.data() + text.size(), {}, plus_as_space, out, use);
     traits |= f.value_traits;
     return f.end;
 }
 
-form_field decode_form_field(const char* s, const char* e, std::string_view seps, char* out) {
-    return decode<true>(s, e, seps, true, out);
+form_field decode_form_field(const char* s, const char* e, std::string_view seps, char* out,
+                             simd use) {
+    return decode<true>(s, e, seps, true, out, use);
 }
 
-unsigned char percent_decode_append(std::string_view text, bool plus_as_space, std::string& out) {
+unsigned char percent_decode_append(std::string_view text, bool plus_as_space, std::string& out,
+                                    simd use) {
     // Decoding never grows the text: room is made once and bytes are written in place.
     const std::size_t start = out.size();
     out.resize(start + text.size() + 16);
     unsigned char traits = 0;
-    char* const end = percent_decode_into(text, plus_as_space, out.data() + start, traits);
+    char* const end = percent_decode_into(text, plus_as_space, out.data() + start, traits, use);
     out.resize(static_cast<std::size_t>(end - out.data()));
     return traits;
 }

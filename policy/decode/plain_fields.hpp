@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include "policy/decode/simd.hpp"
+
 namespace phiguard::policy::decode {
 
 /// Whole form fields at the start of a 64-byte window that decode to themselves, found
@@ -11,10 +13,6 @@ struct plain_stretch {
     std::size_t length = 0;  ///< raw bytes of those fields, up to (not including) a separator
     bool stopped = false;    ///< true if the field right after them is not plain
 };
-
-/// Which instructions plain_fields may use: the best the CPU has (AVX2 or SSE2), or SSE2 alone
-/// (for tests, so that both are exercised on a machine with AVX2).
-enum class simd { best, sse2 };
 
 /// Reads at most 64 bytes from s (fewer if e comes first; the end of the input then ends a
 /// field like a separator) and finds the longest run of whole fields, from s, that
