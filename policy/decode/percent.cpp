@@ -133,7 +133,7 @@ form_field decode(const char* s, const char* const e, std::string_view seps, boo
         seen = &value_traits;
     };
     // 64 bytes at a time first, where the CPU can: the loops below finish the last bytes.
-    if (use == simd::best && wide::available()) {
+    if (use_avx512(use)) {
         wide::cursor c{s, d, in_key};
         c.key_traits = key_traits;
         c.value_traits = value_traits;

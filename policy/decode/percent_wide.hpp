@@ -18,13 +18,11 @@ struct cursor {
     unsigned char value_traits = 0;
 };
 
-/// True if this CPU runs decode (AVX-512 BW, VBMI and VBMI2, with the OS saving their state).
-bool available() noexcept;
-
 /// Decodes from c.s, 64 bytes at a time, while 64 are left before e and the field has not
 /// ended: '+' as space if asked, escapes, and, with fields, the key's first '=' (writing '='
 /// after the key) and the first byte of sep (which ends the field). Stores whole 64-byte
-/// vectors at c.d, never past where (e - s) bytes of room would end. Only where available().
+/// vectors at c.d, never past where (e - s) bytes of room would end. Only where has_avx512()
+/// (simd.hpp).
 void decode(cursor& c, const char* e, const std::array<char, 3>& sep, bool fields,
             bool plus_as_space) noexcept;
 

@@ -2,8 +2,21 @@
 
 namespace phiguard::policy::decode {
 
-/// Which instructions a vector decoder may use: the best the CPU has (AVX2 or AVX-512 where
-/// present), or SSE2 alone (for tests, so that both ways run on a machine with the wider ones).
-enum class simd { best, sse2 };
+/// The widest instructions a vector decoder may use: the best the CPU has, or at most AVX2, or
+/// SSE2 alone (for tests, so that every way runs on a machine that has the wider ones).
+enum class simd { best, avx2, sse2 };
+
+/// True if the CPU (and the OS, which must save the wider registers) has AVX2.
+bool has_avx2() noexcept;
+/// True if it has the AVX-512 the 64-byte decoders use: BW, VBMI and VBMI2.
+bool has_avx512() noexcept;
+
+/// Whether `use` allows the wider instruction sets, and the CPU has them.
+inline bool use_avx512(simd use) noexcept {
+    return use == simd::best && has_avx512();
+}
+inline bool use_avx2(simd use) noexcept {
+    return use != simd::sse2 && has_avx2();
+}
 
 }  // namespace phiguard::policy::decode
