@@ -85,7 +85,9 @@ __m128i table(const unsigned char (&t)[16]) {
     return _mm_load_si128(reinterpret_cast<const __m128i*>(t));
 }
 
-__attribute__((target("avx2"))) masks classify_avx2(const char* in, const char* sep, char* out) {
+__attribute__((target("avx2"), always_inline)) inline masks classify_avx2(const char* in,
+                                                                          const char* sep,
+                                                                          char* out) {
     const __m256i low_table = _mm256_broadcastsi128_si256(table(by_low));
     const __m256i high_table = _mm256_broadcastsi128_si256(table(by_high));
     const __m256i nibble = _mm256_set1_epi8(0x0f);
@@ -125,8 +127,8 @@ __attribute__((target("avx2"))) masks classify_avx2(const char* in, const char* 
 // AVX-512: all 64 bytes in one vector, and every class straight into a mask register. (The
 // tables are broadcast with a full mask: GCC 12's unmasked broadcast warns of an
 // uninitialized source.)
-__attribute__((target("avx512f,avx512bw"))) masks classify_avx512(const char* in, const char* sep,
-                                                                  char* out) {
+__attribute__((target("avx512f,avx512bw"), always_inline)) inline masks classify_avx512(
+    const char* in, const char* sep, char* out) {
     const __m512i v = _mm512_loadu_si512(in);
     const auto is = [&](char c) __attribute__((target("avx512f,avx512bw"), always_inline)) {
         return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c));
@@ -148,38 +150,16 @@ __attribute__((target("avx512f,avx512bw"))) masks classify_avx512(const char* in
     return m;
 }
 
-masks classify_best(const char* in, const char* sep, char* out, simd use) {
-    if (use_avx512(use)) return classify_avx512(in, sep, out);
-    return use_avx2(use) ? classify_avx2(in, sep, out) : classify(in, sep, out);
-}
-#else
-masks classify_best(const char* in, const char* sep, char* out, simd) {
-    return classify(in, sep, out);
-}
 #endif
 
 int highest(std::uint64_t x) {
     return 63 - __builtin_clzll(x);
 }
 
-}  // namespace
-
-plain_stretch plain_fields(const char* s, const char* e, std::string_view seps, char* out,
-                           simd use) noexcept {
-    char sep[3];
-    for (std::size_t k = 0; k < 3; ++k) sep[k] = seps[k < seps.size() ? k : seps.size() - 1];
-    const auto avail = static_cast<std::size_t>(e - s);
-    masks m;
-    if (avail >= 64) {
-        m = classify_best(s, sep, out, use);
-    } else {
-        // A short input is read from a copy padded with zero bytes, which are in no class; its
-        // end ends the last field as a separator would.
-        char padded[64] = {};
-        std::memcpy(padded, s, avail);
-        m = classify_best(padded, sep, out, use);
-        m.sep |= std::uint64_t{1} << avail;
-    }
+// The fields of a window from its classes, the same for every way of classifying it.
+// (Inlined into one function per way, so that the classes stay in registers: a call to the
+// classifier returned them through memory.)
+__attribute__((always_inline)) inline plain_stretch from_classes(const masks& m) {
     // The last separator in bits 0..61, so that the key start after it (bit + 1) is a bit too.
     const std::uint64_t ends = m.sep & ((std::uint64_t{1} << 62) - 1);
     if (!ends) return {0, false};
@@ -212,6 +192,54 @@ plain_stretch plain_fields(const char* s, const char* e, std::string_view seps, 
     if (!earlier) return {0, true};
     const auto length = static_cast<std::size_t>(highest(earlier));
     return {length, true};
+}
+
+// One per way: in holds 64 readable bytes, of which the first avail are the input's.
+plain_stretch stretch_sse2(const char* in, std::size_t avail, const char* sep, char* out) {
+    masks m = classify(in, sep, out);
+    // A short input's end ends the last field as a separator would.
+    if (avail < 64) m.sep |= std::uint64_t{1} << avail;
+    return from_classes(m);
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+__attribute__((target("avx2"))) plain_stretch stretch_avx2(const char* in, std::size_t avail,
+                                                           const char* sep, char* out) {
+    masks m = classify_avx2(in, sep, out);
+    if (avail < 64) m.sep |= std::uint64_t{1} << avail;
+    return from_classes(m);
+}
+
+__attribute__((target("avx512f,avx512bw"))) plain_stretch stretch_avx512(const char* in,
+                                                                         std::size_t avail,
+                                                                         const char* sep,
+                                                                         char* out) {
+    masks m = classify_avx512(in, sep, out);
+    if (avail < 64) m.sep |= std::uint64_t{1} << avail;
+    return from_classes(m);
+}
+#endif
+
+}  // namespace
+
+plain_stretch plain_fields(const char* s, const char* e, std::string_view seps, char* out,
+                           simd use) noexcept {
+    char sep[3];
+    for (std::size_t k = 0; k < 3; ++k) sep[k] = seps[k < seps.size() ? k : seps.size() - 1];
+    const auto avail = static_cast<std::size_t>(e - s);
+    // A short input is read from a copy padded with zero bytes, which are in no class.
+    char padded[64];
+    const char* in = s;
+    if (avail < 64) {
+        std::memset(padded, 0, sizeof padded);
+        std::memcpy(padded, s, avail);
+        in = padded;
+    }
+#if defined(__GNUC__) && defined(__x86_64__)
+    if (use_avx512(use)) return stretch_avx512(in, avail, sep, out);
+    if (use_avx2(use)) return stretch_avx2(in, avail, sep, out);
+#endif
+    return stretch_sse2(in, avail, sep, out);
 }
 
 bool escape_first(const char* s, const char* e, std::string_view seps) noexcept {
