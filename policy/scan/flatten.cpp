@@ -1,6 +1,7 @@
 #include "policy/scan/flatten.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
 #include "policy/decode/base64.hpp"
@@ -15,19 +16,20 @@ bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-bool starts_with(std::string_view s, std::string_view p) {
-    return s.substr(0, p.size()) == p;
+// With the prefix's length known here, the compare is a load or two, not a memcmp call (the
+// call was 1 % of a GA4 scan, which asks this of every event's page URL).
+template <std::size_t N>
+bool starts_with(std::string_view s, const char (&p)[N]) {
+    return s.size() >= N - 1 && std::memcmp(s.data(), p, N - 1) == 0;
 }
 
 // Where the query of a URL starts ('?'), or npos if v is no URL with a query.
 std::size_t url_query_at(std::string_view v) {
-    const auto q = v.find('?');
-    if (q == std::string_view::npos) return q;
     const bool url = starts_with(v, "http://") || starts_with(v, "https://") ||
                      starts_with(v, "//") ||
                      (starts_with(v, "/") && v.find(' ') == std::string_view::npos) ||
                      starts_with(v, "android-app://");
-    return url ? q : std::string_view::npos;
+    return url ? v.find('?') : std::string_view::npos;
 }
 
 bool url_with_query(std::string_view v) {
