@@ -1,5 +1,6 @@
 #include "policy/decode/plain_fields.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -195,10 +196,20 @@ __attribute__((always_inline)) inline plain_stretch from_classes(const masks& m)
 }
 
 // One per way: in holds 64 readable bytes, of which the first avail are the input's.
+// A short input's end ends the last field as a separator would, and what the window holds past
+// it (zero bytes of a padded copy, or the caller's next bytes) is in no class.
+__attribute__((always_inline)) inline void end_at(masks& m, std::size_t avail) {
+    if (avail >= 64) return;
+    const std::uint64_t inside = (std::uint64_t{1} << avail) - 1;
+    m.sep = (m.sep & inside) | (std::uint64_t{1} << avail);
+    m.equals &= inside;
+    m.bad &= inside;
+    m.base64 &= inside;
+}
+
 plain_stretch stretch_sse2(const char* in, std::size_t avail, const char* sep, char* out) {
     masks m = classify(in, sep, out);
-    // A short input's end ends the last field as a separator would.
-    if (avail < 64) m.sep |= std::uint64_t{1} << avail;
+    end_at(m, avail);
     return from_classes(m);
 }
 
@@ -206,7 +217,7 @@ plain_stretch stretch_sse2(const char* in, std::size_t avail, const char* sep, c
 __attribute__((target("avx2"))) plain_stretch stretch_avx2(const char* in, std::size_t avail,
                                                            const char* sep, char* out) {
     masks m = classify_avx2(in, sep, out);
-    if (avail < 64) m.sep |= std::uint64_t{1} << avail;
+    end_at(m, avail);
     return from_classes(m);
 }
 
@@ -215,31 +226,38 @@ __attribute__((target("avx512f,avx512bw"))) plain_stretch stretch_avx512(const c
                                                                          const char* sep,
                                                                          char* out) {
     masks m = classify_avx512(in, sep, out);
-    if (avail < 64) m.sep |= std::uint64_t{1} << avail;
+    end_at(m, avail);
     return from_classes(m);
 }
 #endif
 
-}  // namespace
-
-plain_stretch plain_fields(const char* s, const char* e, std::string_view seps, char* out,
-                           simd use) noexcept {
+plain_stretch stretch_best(const char* in, std::size_t avail, std::string_view seps, char* out,
+                           simd use) {
     char sep[3];
     for (std::size_t k = 0; k < 3; ++k) sep[k] = seps[k < seps.size() ? k : seps.size() - 1];
-    const auto avail = static_cast<std::size_t>(e - s);
-    // A short input is read from a copy padded with zero bytes, which are in no class.
-    char padded[64];
-    const char* in = s;
-    if (avail < 64) {
-        std::memset(padded, 0, sizeof padded);
-        std::memcpy(padded, s, avail);
-        in = padded;
-    }
 #if defined(__GNUC__) && defined(__x86_64__)
     if (use_avx512(use)) return stretch_avx512(in, avail, sep, out);
     if (use_avx2(use)) return stretch_avx2(in, avail, sep, out);
 #endif
     return stretch_sse2(in, avail, sep, out);
+}
+
+}  // namespace
+
+plain_stretch plain_fields(const char* s, const char* e, std::string_view seps, char* out,
+                           simd use) noexcept {
+    const auto avail = static_cast<std::size_t>(e - s);
+    if (avail >= 64) return stretch_best(s, 64, seps, out, use);
+    // A short input is read from a copy padded with zero bytes.
+    char padded[64] = {};
+    std::memcpy(padded, s, avail);
+    return stretch_best(padded, avail, seps, out, use);
+}
+
+plain_stretch plain_fields_readable(const char* s, const char* e, std::string_view seps, char* out,
+                                    simd use) noexcept {
+    return stretch_best(s, std::min<std::size_t>(static_cast<std::size_t>(e - s), 64), seps, out,
+                        use);
 }
 
 bool escape_first(const char* s, const char* e, std::string_view seps) noexcept {
@@ -257,6 +275,11 @@ bool escape_first(const char* s, const char* e, std::string_view seps) noexcept 
 
 plain_stretch plain_fields(const char*, const char*, std::string_view, char*, simd) noexcept {
     return {0, false};  // every field takes decode_form_field's way
+}
+
+plain_stretch plain_fields_readable(const char*, const char*, std::string_view, char*,
+                                    simd) noexcept {
+    return {0, false};
 }
 
 bool escape_first(const char*, const char*, std::string_view) noexcept {

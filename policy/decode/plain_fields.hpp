@@ -24,6 +24,12 @@ struct plain_stretch {
 plain_stretch plain_fields(const char* s, const char* e, std::string_view seps, char* out,
                            simd use = simd::best) noexcept;
 
+/// The same for an input that ends at e but sits in a buffer that goes on: all 64 bytes from s
+/// are read (what lies past e counts for nothing), so a short input needs no padded copy.
+/// out may be s: the fields are then decoded in place (the window is read before written).
+plain_stretch plain_fields_readable(const char* s, const char* e, std::string_view seps, char* out,
+                                    simd use = simd::best) noexcept;
+
 /// True if the field at s has a '%' in its first 16 bytes, before any separator: a field
 /// plain_fields would stop at. Sixteen bytes are read; false if e is nearer than that.
 bool escape_first(const char* s, const char* e, std::string_view seps) noexcept;

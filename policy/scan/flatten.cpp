@@ -116,8 +116,6 @@ bool flattener::query_url_in_place(std::size_t used, std::uint32_t key_len, std:
     // The query is read from a copy: the nested fields are written over it. One buffer per
     // depth, kept across URLs: a string per URL cost a malloc and a free for each GA4 event's
     // dl=. (A query inside this one is a level deeper, so it never writes this buffer.)
-    std::string& query = query_copies_[static_cast<std::size_t>(depth)];
-    query.assign(query_of(v, q));
     // The segment the general way would open: "&key=" is at used, the value right after it.
     segment url;
     url.key_begin = static_cast<std::uint32_t>(used + 1);
@@ -127,9 +125,29 @@ bool flattener::query_url_in_place(std::size_t used, std::uint32_t key_len, std:
     url.parent = parent;
     url.path_like = true;
     doc_.segments.push_back(url);
+    const int seg = static_cast<int>(doc_.segments.size()) - 1;
     end = url.end;
-    if (!query.empty())
-        end = pairs_at(query, "&", static_cast<int>(doc_.segments.size()) - 1, layers, end);
+    const std::string_view in_text = query_of(v, q);
+    if (in_text.empty()) return true;
+    // Most page URLs carry a few plain parameters (utm_source=...): where one window holds
+    // them all, they are checked where they lie and become one run after the '?', now '&'.
+    // No copy, no nested pairs_at (a third of what following a GA4 page URL cost).
+    if (in_text.size() <= 61 && url.end + 65 <= max_bytes_ &&
+        in_text.data() + 64 <= doc_.text.data() + doc_.text.size()) {
+        char* const at = doc_.text.data() + url.end + 1;
+        char decoded[64];
+        const auto p = decode::plain_fields_readable(at, at + in_text.size(), "&", decoded);
+        if (p.length == in_text.size()) {
+            std::memcpy(at, decoded, p.length);
+            doc_.text[url.end] = '&';
+            end = url.end + 1 + p.length;
+            add_run(url.end, end, seg);
+            return true;
+        }
+    }
+    std::string& query = query_copies_[static_cast<std::size_t>(depth)];
+    query.assign(in_text);
+    end = pairs_at(query, "&", seg, layers, end);
     return true;
 }
 
