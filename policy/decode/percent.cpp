@@ -135,12 +135,10 @@ form_field decode(const char* s, const char* const e, std::string_view seps, boo
     // 64 bytes at a time first, where the CPU can: the loops below finish the last bytes.
     if (use_avx512(use)) {
         wide::cursor c{s, d, in_key};
-        c.key_traits = key_traits;
-        c.value_traits = value_traits;
         wide::decode(c, e, sep, Fields, plus_as_space);
         s = c.s;
         d = c.d;
-        key_traits = c.key_traits;
+        key_traits = c.key_traits;  // (nothing was noted before this)
         value_traits = c.value_traits;
         f.raw_end = c.raw_end;
         if (in_key && !c.in_key) {

@@ -195,7 +195,6 @@ __attribute__((always_inline)) inline plain_stretch from_classes(const masks& m)
     return {length, true};
 }
 
-// One per way: in holds 64 readable bytes, of which the first avail are the input's.
 // A short input's end ends the last field as a separator would, and what the window holds past
 // it (zero bytes of a padded copy, or the caller's next bytes) is in no class.
 __attribute__((always_inline)) inline void end_at(masks& m, std::size_t avail) {
@@ -207,6 +206,7 @@ __attribute__((always_inline)) inline void end_at(masks& m, std::size_t avail) {
     m.base64 &= inside;
 }
 
+// One per way: in holds 64 readable bytes, of which the first avail are the input's.
 plain_stretch stretch_sse2(const char* in, std::size_t avail, const char* sep, char* out) {
     masks m = classify(in, sep, out);
     end_at(m, avail);
